@@ -1,0 +1,69 @@
+// Package corpus turns documents (.txt, .md, .html) into passages: the
+// verbatim paragraphs quotebot quotes, with the title, date and paragraph
+// number it cites. It is pure: no network, no logging.
+package corpus
+
+import (
+	"errors"
+)
+
+// Sentinel errors callers branch on.
+var (
+	// ErrNotUTF8 is returned for a file whose bytes are not valid UTF-8.
+	ErrNotUTF8 = errors.New("not valid UTF-8 text")
+	// ErrNoDocuments is returned by Load when a folder holds no document files.
+	ErrNoDocuments = errors.New("no .txt, .md or .html documents")
+)
+
+// DefaultMaxPassageChars is the passage length above which a paragraph is
+// split at sentence boundaries.
+const DefaultMaxPassageChars = 1500
+
+// Options tunes how documents are split.
+type Options struct {
+	// MaxPassageChars is the length in bytes above which a paragraph is cut
+	// into several passages at sentence boundaries; 0 means
+	// DefaultMaxPassageChars.
+	MaxPassageChars int
+}
+
+// Span is a half-open byte range [Start, End) of a passage's Text.
+type Span struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
+}
+
+// Document is one loaded file.
+type Document struct {
+	// ID is the file's path in its folder without the extension, e.g.
+	// "china-peru-statement"; stable across runs.
+	ID string
+	// Title comes from a "Title:" header line, the first heading, or the file name.
+	Title string
+	// Date comes from a "Date:" header line; empty when the document has none.
+	Date string
+	// Passages are the body paragraphs in order.
+	Passages []Passage
+}
+
+// Passage is a verbatim piece of a document: a whole body paragraph, or one
+// piece of a paragraph longer than Options.MaxPassageChars.
+type Passage struct {
+	// ID is derived from the document ID and the passage text, so an
+	// unchanged document yields the same IDs on every load.
+	ID    string
+	DocID string
+	Title string
+	Date  string
+	// Paragraph counts the document's body paragraphs from 1; header lines
+	// (Title:, Date:) and headings are not paragraphs.
+	Paragraph int
+	// Part counts the pieces of a split paragraph from 1; it is 1 for a
+	// paragraph that was not split.
+	Part int
+	// Text is the passage exactly as the document says it (markup removed,
+	// hard line wraps joined with single spaces).
+	Text string
+	// Sentences are the byte ranges of Text's sentences, in order.
+	Sentences []Span
+}

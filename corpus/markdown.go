@@ -1,0 +1,207 @@
+package corpus
+
+import (
+	"regexp"
+	"strings"
+)
+
+var (
+	mdImage      = regexp.MustCompile(`!\[[^\]]*\]\([^)]*\)`)
+	mdLink       = regexp.MustCompile(`\[([^\]]+)\]\([^)]*\)`)
+	mdRefLink    = regexp.MustCompile(`\[([^\]]+)\]\[[^\]]*\]`)
+	mdAutoLink   = regexp.MustCompile(`<(https?://[^>]+)>`)
+	mdCode       = regexp.MustCompile("`([^`]*)`")
+	mdStrong     = regexp.MustCompile(`(\*\*|__)(\S(?:.*?\S)?)(\*\*|__)`)
+	mdEmphStar   = regexp.MustCompile(`\*(\S(?:[^*]*\S)?)\*`)
+	mdEmphUnder  = regexp.MustCompile(`(^|\W)_(\S(?:[^_]*\S)?)_(\W|$)`)
+	mdStrike     = regexp.MustCompile(`~~(.+?)~~`)
+	mdHTMLTag    = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
+	mdRefDef     = regexp.MustCompile(`^\s{0,3}\[[^\]]+\]:\s`)
+	mdHeading    = regexp.MustCompile(`^\s{0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$`)
+	mdListMarker = regexp.MustCompile(`^\s*(?:[-*+•]|\d{1,4}[.)])\s+`)
+	mdRule       = regexp.MustCompile(`^\s{0,3}([-*_])(\s*[-*_]){2,}\s*$`)
+)
+
+// parseMarkdown returns the paragraphs of a Markdown document with markup
+// removed. Headings are not paragraphs; the first one is the title when no
+// "Title:" header line or front matter title is given. Each list item is a
+// paragraph; fenced code is kept as text.
+func parseMarkdown(text string) ([]string, header) {
+	lines := strings.Split(text, "\n")
+	var h header
+	lines = frontMatter(lines, &h)
+	h2, lines := readHeader(lines)
+	if h.title == "" {
+		h.title = h2.title
+	}
+	if h.date == "" {
+		h.date = h2.date
+	}
+
+	var (
+		paras []string
+		out   []string // Markdown lines of the current run between code fences
+		code  []string // lines of the current fenced code block
+		fence string   // the fence that opened it ("```" or "~~~"), "" outside
+	)
+	flush := func() {
+		for _, p := range splitParagraphs(out) {
+			if s := stripInline(p); s != "" {
+				paras = append(paras, s)
+			}
+		}
+		out = out[:0]
+	}
+	for _, l := range lines {
+		trim := strings.TrimSpace(l)
+		if fence != "" {
+			if strings.HasPrefix(trim, fence) && strings.Trim(trim, fence[:1]) == "" {
+				// Code is text as written: no inline markup to strip.
+				paras = append(paras, splitParagraphs(code)...)
+				code, fence = code[:0], ""
+				continue
+			}
+			code = append(code, l)
+			continue
+		}
+		if strings.HasPrefix(trim, "```") || strings.HasPrefix(trim, "~~~") {
+			flush()
+			fence = trim[:3]
+			continue
+		}
+		if m := mdHeading.FindStringSubmatch(l); m != nil {
+			if h.title == "" {
+				h.title = stripInline(m[2])
+			}
+			out = append(out, "")
+			continue
+		}
+		// Setext underlines turn the previous line into a heading.
+		if trim != "" && len(out) > 0 && strings.TrimSpace(out[len(out)-1]) != "" &&
+			(strings.Trim(trim, "=") == "" || strings.Trim(trim, "-") == "") {
+			if h.title == "" {
+				h.title = stripInline(out[len(out)-1])
+			}
+			out[len(out)-1] = ""
+			out = append(out, "")
+			continue
+		}
+		if mdRule.MatchString(l) || mdRefDef.MatchString(l) {
+			out = append(out, "")
+			continue
+		}
+		for strings.HasPrefix(strings.TrimSpace(l), ">") {
+			l = strings.TrimPrefix(strings.TrimSpace(l), ">")
+		}
+		if mdListMarker.MatchString(l) {
+			// A list item starts a paragraph of its own.
+			out = append(out, "", mdListMarker.ReplaceAllString(l, ""))
+			continue
+		}
+		out = append(out, l)
+	}
+	flush()
+	// An unclosed fence runs to the end of the document.
+	paras = append(paras, splitParagraphs(code)...)
+	return paras, h
+}
+
+// frontMatter consumes a leading YAML front matter block ("---" … "---"),
+// taking its title and date.
+func frontMatter(lines []string, h *header) []string {
+	if len(lines) == 0 || strings.TrimSpace(lines[0]) != "---" {
+		return lines
+	}
+	var fm header
+	for i := 1; i < len(lines); i++ {
+		l := strings.TrimSpace(lines[i])
+		if l == "---" || l == "..." {
+			*h = fm
+			return lines[i+1:]
+		}
+		key, val, ok := strings.Cut(l, ":")
+		val = strings.Trim(strings.TrimSpace(val), `"'`)
+		switch {
+		case ok && strings.EqualFold(key, "title"):
+			fm.title = val
+		case ok && strings.EqualFold(key, "date"):
+			fm.date = val
+		}
+	}
+	// Not closed: not front matter.
+	return lines
+}
+
+// stripInline removes inline Markdown: images, links (keeping their text),
+// code spans (keeping their text as written), emphasis, strike-through, raw
+// HTML tags and backslash escapes (keeping the escaped character).
+func stripInline(s string) string {
+	var saved []string
+	protect := func(lit string) string {
+		saved = append(saved, lit)
+		return string(rune(protectBase + len(saved) - 1))
+	}
+	canProtect := !strings.ContainsFunc(s, isProtected) &&
+		strings.Count(s, "\\")+strings.Count(s, "`") < 0xFFFFD-protectBase
+	if canProtect {
+		// Escaped characters and code spans are literal text: hide them from
+		// the markup patterns below and put them back at the end.
+		s = mdEscape.ReplaceAllStringFunc(s, func(m string) string { return protect(m[1:]) })
+		s = mdCode.ReplaceAllStringFunc(s, func(m string) string { return protect(strings.Trim(m, "`")) })
+	}
+	s = mdImage.ReplaceAllString(s, "")
+	s = mdLink.ReplaceAllString(s, "$1")
+	s = mdRefLink.ReplaceAllString(s, "$1")
+	s = mdAutoLink.ReplaceAllString(s, "$1")
+	s = mdCode.ReplaceAllString(s, "$1")
+	s = mdStrong.ReplaceAllString(s, "$2")
+	s = mdEmphStar.ReplaceAllString(s, "$1")
+	// Each match consumes the character after it, so adjacent emphasis
+	// ("_a_ _b_") needs another pass.
+	for i := 0; i < 8; i++ {
+		t := mdEmphUnder.ReplaceAllString(s, "$1$2$3")
+		if t == s {
+			break
+		}
+		s = t
+	}
+	s = mdStrike.ReplaceAllString(s, "$1")
+	s = mdHTMLTag.ReplaceAllString(s, "")
+	if canProtect {
+		s = restore(s, saved)
+	} else {
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			if s[i] == '\\' && i+1 < len(s) && strings.IndexByte(mdEscapable, s[i+1]) >= 0 {
+				i++
+			}
+			b.WriteByte(s[i])
+		}
+		s = b.String()
+	}
+	return collapseSpace(s)
+}
+
+// mdEscapable are the characters a backslash escapes.
+const mdEscapable = "\\`*_{}[]()#+-.!>|~<"
+
+var mdEscape = regexp.MustCompile(`\\[` + regexp.QuoteMeta(mdEscapable) + `]`)
+
+// protectBase is the first of the private-use characters that stand in for
+// protected literal text inside stripInline.
+const protectBase = 0xF0000
+
+func isProtected(r rune) bool { return r >= protectBase && r <= 0xFFFFD }
+
+// restore replaces each placeholder in s by the text it stands for.
+func restore(s string, saved []string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if i := int(r - protectBase); isProtected(r) && i < len(saved) {
+			b.WriteString(saved[i])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -1,0 +1,32 @@
+package retrieval
+
+import "github.com/quotebot/quotebot/corpus"
+
+// Answer is the reply to one question, in the shape of the contract's
+// `ask --json` object.
+type Answer struct {
+	Question string `json:"question"`
+	// Found is false when the documents do not answer the question;
+	// Passages is then empty.
+	Found bool `json:"found"`
+	// Passages are best first, at most the requested number.
+	Passages []Hit `json:"passages"`
+	// Topics names what the documents cover; it is set when Found is false,
+	// so a "not covered" reply can say what to ask instead.
+	Topics []string `json:"topics,omitempty"`
+}
+
+// Hit is one quoted passage with its citation.
+type Hit struct {
+	ID        string  `json:"id"`
+	Doc       string  `json:"doc"`
+	Title     string  `json:"title"`
+	Date      string  `json:"date"`
+	Paragraph int     `json:"paragraph"`
+	Text      string  `json:"text"`
+	Highlight string  `json:"highlight"`
+	Score     float64 `json:"score"`
+	// Spans are the byte ranges of Text that make up Highlight (one per
+	// highlighted sentence, in order), for renderers that set them in bold.
+	Spans []corpus.Span `json:"-"`
+}
