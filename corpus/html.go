@@ -67,7 +67,7 @@ func parseHTML(text string) ([]string, header, error) {
 				readHead(n, &h)
 				return
 			case n.DataAtom == atom.Time && h.date == "":
-				if v := attr(n, "datetime"); v != "" {
+				if v := collapseSpace(attr(n, "datetime")); v != "" {
 					h.date = v
 				} else {
 					h.date = collapseSpace(textOf(n))
@@ -115,7 +115,7 @@ func readHead(head *html.Node, h *header) {
 				switch name {
 				case "date", "dc.date", "article:published_time", "dcterms.date":
 					if h.date == "" {
-						h.date = attr(n, "content")
+						h.date = collapseSpace(attr(n, "content"))
 					}
 				}
 			}
@@ -153,6 +153,9 @@ func textOf(n *html.Node) string {
 		}
 		if n.Type == html.ElementNode && skippedElements[n.DataAtom] {
 			return
+		}
+		if n.Type == html.ElementNode && n.DataAtom == atom.Br {
+			b.WriteString(" ")
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			walk(c)

@@ -135,8 +135,10 @@ const wrapWidth = 120
 // separate paragraphs. Inside a block of non-blank lines, a block with any
 // line longer than wrapWidth is one paragraph per line (the layout with no
 // blank lines); otherwise the lines are a hard-wrapped paragraph, joined with
-// single spaces, broken again only before a list item or after a short line
-// that ends a sentence.
+// single spaces, broken again before a list item and after a line that ends
+// a sentence when the wrapping cannot explain the break: the line is short,
+// the next line's first word would have fitted on it, or every line of the
+// block (three or more) ends a sentence.
 func splitParagraphs(lines []string) []string {
 	var paras, block []string
 	flush := func() {
@@ -165,19 +167,23 @@ func splitBlock(block []string) []string {
 	if width > wrapWidth {
 		return append([]string(nil), block...)
 	}
+	perLine := len(block) >= 3
+	for _, l := range block {
+		perLine = perLine && endsSentence(l)
+	}
 	var paras []string
-	cur := block[0]
+	first := 0 // the first line of the current paragraph
 	for i := 1; i < len(block); i++ {
 		prev, l := block[i-1], block[i]
-		shortEnd := utf8.RuneCountInString(prev) < width*6/10 && endsSentence(prev)
-		if isListItem(l) || shortEnd {
-			paras = append(paras, cur)
-			cur = l
-			continue
+		n := utf8.RuneCountInString(prev)
+		word, _, _ := strings.Cut(l, " ")
+		fits := n+1+utf8.RuneCountInString(word) <= width
+		if isListItem(l) || endsSentence(prev) && (perLine || fits || n < width*6/10) {
+			paras = append(paras, strings.Join(block[first:i], " "))
+			first = i
 		}
-		cur += " " + l
 	}
-	return append(paras, cur)
+	return append(paras, strings.Join(block[first:], " "))
 }
 
 func endsSentence(s string) bool {

@@ -16,6 +16,7 @@ var (
 	mdEmphUnder  = regexp.MustCompile(`(^|\W)_(\S(?:[^_]*\S)?)_(\W|$)`)
 	mdStrike     = regexp.MustCompile(`~~(.+?)~~`)
 	mdHTMLTag    = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
+	mdComment    = regexp.MustCompile(`<!--.*?-->`)
 	mdRefDef     = regexp.MustCompile(`^\s{0,3}\[[^\]]+\]:\s`)
 	mdHeading    = regexp.MustCompile(`^\s{0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$`)
 	mdListMarker = regexp.MustCompile(`^\s*(?:[-*+•]|\d{1,4}[.)])\s+`)
@@ -43,6 +44,10 @@ func parseMarkdown(text string) ([]string, header) {
 		out   []string // Markdown lines of the current run between code fences
 		code  []string // lines of the current fenced code block
 		fence string   // the fence that opened it ("```" or "~~~"), "" outside
+		// plain counts the lines at the end of out that form an ordinary
+		// paragraph; inBlock is set while a list item or quote runs on.
+		plain   int
+		inBlock bool
 	)
 	flush := func() {
 		for _, p := range splitParagraphs(out) {
@@ -66,7 +71,7 @@ func parseMarkdown(text string) ([]string, header) {
 		}
 		if strings.HasPrefix(trim, "```") || strings.HasPrefix(trim, "~~~") {
 			flush()
-			fence = trim[:3]
+			fence, plain, inBlock = trim[:3], 0, false
 			continue
 		}
 		if m := mdHeading.FindStringSubmatch(l); m != nil {
@@ -74,31 +79,42 @@ func parseMarkdown(text string) ([]string, header) {
 				h.title = stripInline(m[2])
 			}
 			out = append(out, "")
+			plain, inBlock = 0, false
 			continue
 		}
-		// Setext underlines turn the previous line into a heading.
-		if trim != "" && len(out) > 0 && strings.TrimSpace(out[len(out)-1]) != "" &&
-			(strings.Trim(trim, "=") == "" || strings.Trim(trim, "-") == "") {
+		// A setext underline turns the plain paragraph above it (all its
+		// lines) into a heading; under a list item or a quote it is a rule.
+		if trim != "" && plain > 0 && (strings.Trim(trim, "=") == "" || strings.Trim(trim, "-") == "") {
 			if h.title == "" {
-				h.title = stripInline(out[len(out)-1])
+				h.title = stripInline(strings.Join(out[len(out)-plain:], " "))
 			}
-			out[len(out)-1] = ""
-			out = append(out, "")
+			out = append(out[:len(out)-plain], "")
+			plain = 0
 			continue
 		}
-		if mdRule.MatchString(l) || mdRefDef.MatchString(l) {
+		if trim == "" || mdRule.MatchString(l) || mdRefDef.MatchString(l) {
 			out = append(out, "")
+			plain, inBlock = 0, false
 			continue
 		}
+		quoted := false
 		for strings.HasPrefix(strings.TrimSpace(l), ">") {
 			l = strings.TrimPrefix(strings.TrimSpace(l), ">")
+			quoted = true
 		}
 		if mdListMarker.MatchString(l) {
 			// A list item starts a paragraph of its own.
 			out = append(out, "", mdListMarker.ReplaceAllString(l, ""))
+			plain, inBlock = 0, true
 			continue
 		}
 		out = append(out, l)
+		switch {
+		case quoted || inBlock || strings.TrimSpace(l) == "":
+			plain, inBlock = 0, true
+		default:
+			plain++
+		}
 	}
 	flush()
 	// An unclosed fence runs to the end of the document.
@@ -167,6 +183,7 @@ func stripInline(s string) string {
 	}
 	s = mdStrike.ReplaceAllString(s, "$1")
 	s = mdHTMLTag.ReplaceAllString(s, "")
+	s = mdComment.ReplaceAllString(s, "")
 	if canProtect {
 		s = restore(s, saved)
 	} else {

@@ -1,0 +1,538 @@
+package corpus_test
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/quotebot/quotebot/corpus"
+)
+
+// readFixture returns the bytes of a file under testdata/.
+func readFixture(tb testing.TB, name string) []byte {
+	tb.Helper()
+	data, err := os.ReadFile(path.Join("testdata", name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return data
+}
+
+// seedParagraphs returns the body lines of the seed statement: every line
+// after the Title:/Date: header and the blank line that ends it.
+func seedParagraphs(tb testing.TB) []string {
+	tb.Helper()
+	data, err := fs.ReadFile(corpus.Seed(), "china-peru-statement.txt")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	if len(lines) < 4 || !strings.HasPrefix(lines[0], "Title: ") || !strings.HasPrefix(lines[1], "Date: ") || lines[2] != "" {
+		tb.Fatalf("seed statement does not start with Title:, Date: and a blank line: %q", lines[:min(3, len(lines))])
+	}
+	return lines[3:]
+}
+
+func texts(ps []corpus.Passage) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Text
+	}
+	return out
+}
+
+// checkDocument checks the invariants every parsed document keeps, whatever
+// its input: each passage carries the document's ID, title and date;
+// paragraphs count from 1 without gaps and parts count from 1 within a
+// paragraph; Text is non-empty, trimmed and has no runs of white space;
+// Sentences are valid spans of Text. For plain text input (any name that is
+// not .md or .html/.htm), Text is also a verbatim substring of the input
+// once its white space, line breaks included, is collapsed to single spaces,
+// and so are the parts of a split paragraph joined with single spaces, and
+// all passages joined are the end of the input after its header. A
+// passage is longer than the limit of opts only when it is one sentence.
+func checkDocument(tb testing.TB, name string, data []byte, opts corpus.Options, doc corpus.Document) {
+	tb.Helper()
+	if doc.Title == "" {
+		tb.Errorf("%s: empty title", name)
+	}
+	var flat string
+	switch strings.ToLower(path.Ext(name)) {
+	case ".md", ".html", ".htm":
+	default:
+		flat = collapse(string(bytes.TrimPrefix(data, []byte("\uFEFF"))))
+	}
+	limit := opts.MaxPassageChars
+	if limit <= 0 {
+		limit = corpus.DefaultMaxPassageChars
+	}
+	para, part := 0, 0
+	var whole []string // the parts of the current paragraph
+	checkWhole := func() {
+		if j := strings.Join(whole, " "); flat != "" && len(whole) > 1 && !strings.Contains(flat, j) {
+			tb.Errorf("%s: paragraph %d joined from its parts, %q, is not verbatim in the input", name, para, j)
+		}
+	}
+	for i, p := range doc.Passages {
+		if p.Paragraph != para {
+			checkWhole()
+			whole = whole[:0]
+		}
+		whole = append(whole, p.Text)
+		if p.DocID != doc.ID || p.Title != doc.Title || p.Date != doc.Date {
+			tb.Errorf("%s: passage %d has doc %q/%q/%q, want %q/%q/%q", name, i, p.DocID, p.Title, p.Date, doc.ID, doc.Title, doc.Date)
+		}
+		switch {
+		case p.Paragraph == para && p.Part == part+1:
+		case p.Paragraph == para+1 && p.Part == 1:
+		default:
+			tb.Errorf("%s: passage %d is paragraph %d part %d after paragraph %d part %d", name, i, p.Paragraph, p.Part, para, part)
+		}
+		para, part = p.Paragraph, p.Part
+		if p.ID == "" {
+			tb.Errorf("%s: passage %d has no ID", name, i)
+		}
+		if p.Text == "" {
+			tb.Errorf("%s: passage %d has empty text", name, i)
+		}
+		if c := collapse(p.Text); c != p.Text {
+			tb.Errorf("%s: passage %d text %q is not trimmed with single spaces", name, i, p.Text)
+		}
+		if !utf8.ValidString(p.Text) {
+			tb.Errorf("%s: passage %d text %q is not UTF-8", name, i, p.Text)
+		}
+		checkSpans(tb, p.Text, p.Sentences)
+		if len(p.Text) > limit && len(p.Sentences) > 1 {
+			tb.Errorf("%s: passage %d is %d bytes, over the limit %d, and has %d sentences", name, i, len(p.Text), limit, len(p.Sentences))
+		}
+		if flat != "" && !strings.Contains(flat, p.Text) {
+			tb.Errorf("%s: passage %d text %q is not verbatim in the input", name, i, p.Text)
+		}
+	}
+	checkWhole()
+	// Only header lines come before the body: no text of it is lost.
+	if all := strings.Join(texts(doc.Passages), " "); flat != "" && !strings.HasSuffix(flat, all) {
+		tb.Errorf("%s: passages joined, %q, are not the end of the input %q", name, all, flat)
+	}
+}
+
+// collapse trims s and turns each run of white space into one space, the
+// way wrapped lines read when joined.
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// checkSpans checks that spans lie within text, are ordered, do not
+// overlap, start and end on non-space characters and together cover every
+// non-space byte of text.
+func checkSpans(tb testing.TB, text string, spans []corpus.Span) {
+	tb.Helper()
+	covered := make([]bool, len(text))
+	prevEnd := 0
+	for i, s := range spans {
+		if s.Start < prevEnd || s.End <= s.Start || s.End > len(text) {
+			tb.Errorf("span %d %v out of order or range (previous end %d, len %d) in %q", i, s, prevEnd, len(text), text)
+			return
+		}
+		prevEnd = s.End
+		if r, _ := utf8.DecodeRuneInString(text[s.Start:s.End]); unicode.IsSpace(r) {
+			tb.Errorf("span %d %q starts with space", i, text[s.Start:s.End])
+		}
+		if r, _ := utf8.DecodeLastRuneInString(text[s.Start:s.End]); unicode.IsSpace(r) {
+			tb.Errorf("span %d %q ends with space", i, text[s.Start:s.End])
+		}
+		if utf8.ValidString(text) && !utf8.ValidString(text[s.Start:s.End]) {
+			tb.Errorf("span %d %v cuts a character of %q", i, s, text)
+		}
+		for j := s.Start; j < s.End; j++ {
+			covered[j] = true
+		}
+	}
+	for i, r := range text {
+		if !unicode.IsSpace(r) && !covered[i] {
+			tb.Errorf("byte %d (%q) of %q is in no sentence; spans %v", i, r, text, spans)
+			return
+		}
+	}
+}
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		name  string
+		file  string // under testdata/parse/, or "seed" for the seed statement
+		id    string
+		title string
+		date  string
+		want  []string // passage texts, one per paragraph, paragraphs 1..n
+	}{
+		{
+			name:  "seed layout: one long paragraph per line, no blank lines",
+			file:  "seed",
+			id:    "china-peru-statement",
+			title: "China, Peru to deepen comprehensive strategic partnership",
+			date:  "Nov 15, 2024",
+			want:  seedParagraphs(t),
+		},
+		{
+			name:  "hard-wrapped paragraphs separated by blank lines",
+			file:  "hard-wrapped.txt",
+			id:    "hard-wrapped",
+			title: "Hard-wrapped statement",
+			date:  "Nov 16, 2024",
+			want: []string{
+				"China and Peru welcomed the signing of a protocol on upgrading the bilateral free trade agreement, and agreed to expand trade in goods and services on the basis of mutual benefit.",
+				"The two countries will jointly explore new opportunities for cooperation under the framework of the Belt and Road Initiative.",
+				"They are also ready to cooperate on large-scale infrastructure projects in accordance with their respective national laws.",
+				"Both countries are ready to continue to actively promote the reform of the WTO, restore the normal functioning of the dispute settlement body. They also support the multilateral trading system centered on the WTO and oppose unilateralism and protectionism.",
+			},
+		},
+		{
+			name:  "one paragraph per line, all lines short",
+			file:  "short-lines.txt",
+			id:    "short-lines",
+			title: "Short paragraphs, one per line",
+			date:  "Nov 23, 2024",
+			want: []string{
+				"The minister arrived in Lima on Friday for a two-day visit to the country.",
+				"He met the president and discussed trade, fisheries and mining projects.",
+				"Both sides agreed to meet again next year in Beijing.",
+				`The talks were described as "friendly."`,
+			},
+		},
+		{
+			name:  "two short lines: the next word would have fitted, so a paragraph break",
+			file:  "two-lines.txt",
+			id:    "two-lines",
+			title: "A short paragraph, then one per line",
+			want: []string{
+				"A first paragraph that ends well short of the other line.",
+				"The second paragraph is a longer line, which is the block's widest line.",
+			},
+		},
+		{
+			name:  "mix of one-per-line, hard-wrapped and list blocks",
+			file:  "mixed.txt",
+			id:    "mixed",
+			title: "Mixed layout",
+			date:  "Nov 17, 2024",
+			want: []string{
+				"The first block has one paragraph per line, like the seed statement: long lines and no blank lines between the paragraphs.",
+				"Its second paragraph is also a long line that is well over one hundred and twenty characters wide, so it stands on its own.",
+				"Then comes a hard-wrapped paragraph of ordinary width that was broken into several short lines by an editor and must be joined with single spaces into one passage.",
+				"- A list item in a hard-wrapped block.",
+				"- Another list item that wraps onto a second line.",
+			},
+		},
+		{
+			name:  "Windows line endings",
+			file:  "crlf.txt",
+			id:    "crlf",
+			title: "Windows line endings",
+			date:  "Nov 18, 2024",
+			want: []string{
+				"The first paragraph was wrapped with carriage returns.",
+				"The second paragraph follows a blank line.",
+			},
+		},
+		{
+			name:  "byte order mark before the header",
+			file:  "bom.txt",
+			id:    "bom",
+			title: "With a byte order mark",
+			date:  "Nov 19, 2024",
+			want:  []string{"The only paragraph."},
+		},
+		{
+			name:  "Date: before Title:",
+			file:  "date-first.txt",
+			id:    "date-first",
+			title: "Date before title",
+			date:  "Nov 20, 2024",
+			want:  []string{"The body paragraph."},
+		},
+		{
+			name:  "lower-case title key and no Date:",
+			file:  "no-date.txt",
+			id:    "no-date",
+			title: "Lower-case key and no date",
+			want:  []string{"The body paragraph."},
+		},
+		{
+			name:  "no header: title from the file name",
+			file:  "no-header.txt",
+			id:    "no-header",
+			title: "no header",
+			want:  []string{"A document with no header at all."},
+		},
+		{
+			name:  "empty file",
+			file:  "empty.txt",
+			id:    "empty",
+			title: "empty",
+		},
+		{
+			name:  "only header lines",
+			file:  "header-only.txt",
+			id:    "header-only",
+			title: "Only a header",
+			date:  "Nov 21, 2024",
+		},
+		{
+			name:  "markdown with front matter, inline markup, lists, quotes, setext heading and code",
+			file:  "front-matter.md",
+			id:    "front-matter",
+			title: "Front Matter Title",
+			date:  "2024-11-15",
+			want: []string{
+				"Some emphasis, strong and underlined words, inline code, a link and an image here.",
+				"Escaped *stars* stay, and one two are both emphasis.",
+				"First item.",
+				"Second item with bold.",
+				"Third item.",
+				"Numbered one.",
+				"Numbered two.",
+				"A quoted passage across two lines.",
+				"x := a*b*c // [not](a link)",
+				"A closing paragraph.",
+			},
+		},
+		{
+			name:  "markdown: first heading is the title, headings are not paragraphs",
+			file:  "heading-title.md",
+			id:    "heading-title",
+			title: "The First Heading, Styled",
+			want: []string{
+				"Intro before any heading is a paragraph.",
+				"Body text under the heading.",
+				"More body text.",
+			},
+		},
+		{
+			name:  "markdown: multi-line setext heading, rules after a list item and a quote, comments",
+			file:  "blocks.md",
+			id:    "blocks",
+			title: "A setext heading on two lines",
+			want: []string{
+				"Intro paragraph.",
+				"A list item",
+				"A quote",
+				"Text with inside.",
+			},
+		},
+		{
+			name:  "markdown: Title:/Date: header lines win over the heading",
+			file:  "header-lines.md",
+			id:    "header-lines",
+			title: "Header Line Title",
+			date:  "Nov 15, 2024",
+			want:  []string{"The body."},
+		},
+		{
+			name:  "html: title element, meta date, skipped script/style/nav, entities, br",
+			file:  "page.html",
+			id:    "page",
+			title: "Joint & Statement",
+			date:  "2024-11-15",
+			want: []string{
+				"First “quoted” paragraph with entities & inline markup.",
+				"Line one line two.",
+				"Item one.",
+				"Item two.",
+				"A quoted passage.",
+				"Text directly in a div.",
+			},
+		},
+		{
+			name:  "html: h1 is the title without a title element, br in it, article:published_time",
+			file:  "h1-title.html",
+			id:    "h1-title",
+			title: "The Real Title",
+			date:  "2024-11-16T08:00:00Z",
+			want:  []string{"Only paragraph."},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			name, data := tt.file, []byte(nil)
+			if tt.file == "seed" {
+				name = "china-peru-statement.txt"
+				var err error
+				if data, err = fs.ReadFile(corpus.Seed(), name); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				data = readFixture(t, path.Join("parse", tt.file))
+			}
+			doc, err := corpus.Parse(name, data, corpus.Options{})
+			if err != nil {
+				t.Fatalf("Parse(%s): %v", name, err)
+			}
+			if doc.ID != tt.id || doc.Title != tt.title || doc.Date != tt.date {
+				t.Errorf("ID, Title, Date = %q, %q, %q; want %q, %q, %q", doc.ID, doc.Title, doc.Date, tt.id, tt.title, tt.date)
+			}
+			if got := texts(doc.Passages); !slices.Equal(got, tt.want) {
+				t.Errorf("passages:\n got %q\nwant %q", got, tt.want)
+			}
+			for i, p := range doc.Passages {
+				if p.Paragraph != i+1 || p.Part != 1 {
+					t.Errorf("passage %d is paragraph %d part %d, want paragraph %d part 1", i, p.Paragraph, p.Part, i+1)
+				}
+			}
+			checkDocument(t, name, data, corpus.Options{}, doc)
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		file    string // the name given to Parse
+		data    []byte
+		wantErr error
+	}{
+		{name: "latin-1 text", file: "notes/latin1.txt", data: readFixture(t, "parse/latin1.txt"), wantErr: corpus.ErrNotUTF8},
+		{name: "invalid byte in markdown", file: "a.md", data: []byte("# Title\n\nbad \xff byte\n"), wantErr: corpus.ErrNotUTF8},
+		{name: "truncated character in html", file: "page.html", data: []byte("<p>caf\xc3</p>"), wantErr: corpus.ErrNotUTF8},
+		{name: "invalid byte order mark", file: "bom.txt", data: []byte("\xef\xbbTitle: x\n"), wantErr: corpus.ErrNotUTF8},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := corpus.Parse(tt.file, tt.data, corpus.Options{})
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("Parse(%s) error = %v, want %v", tt.file, err, tt.wantErr)
+			}
+			if !strings.Contains(err.Error(), tt.file) {
+				t.Errorf("error %q does not name the file %s", err, tt.file)
+			}
+			if len(doc.Passages) != 0 {
+				t.Errorf("Parse returned %d passages with the error", len(doc.Passages))
+			}
+		})
+	}
+}
+
+func TestLoad(t *testing.T) {
+	para := func(s string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(s + "\n")} }
+	tests := []struct {
+		name    string
+		fsys    fstest.MapFS
+		wantIDs []string // document IDs in order
+		wantErr error
+	}{
+		{
+			name: "subfolders in lexical order, every extension",
+			fsys: fstest.MapFS{
+				"b.md":           para("# B\n\nBee."),
+				"a.txt":          para("Ay."),
+				"sub/c.html":     para("<p>Sea.</p>"),
+				"sub/deep/d.htm": para("<p>Dee.</p>"),
+				"sub/E.TXT":      para("Upper-case extension."),
+			},
+			wantIDs: []string{"a", "b", "sub/E", "sub/c", "sub/deep/d"},
+		},
+		{
+			name: "hidden files and folders are skipped",
+			fsys: fstest.MapFS{
+				".hidden.txt":    para("Hidden."),
+				".git/notes.txt": para("Hidden folder."),
+				"sub/.draft.md":  para("Hidden draft."),
+				"visible.txt":    para("Visible."),
+			},
+			wantIDs: []string{"visible"},
+		},
+		{
+			name: "unknown extensions are skipped",
+			fsys: fstest.MapFS{
+				"notes.txt":   para("Notes."),
+				"image.png":   para("\x89PNG\xff"),
+				"data.json":   para(`{"a": 1}`),
+				"README":      para("No extension."),
+				"txt/doc.pdf": para("%PDF"),
+			},
+			wantIDs: []string{"notes"},
+		},
+		{
+			name:    "empty file system",
+			fsys:    fstest.MapFS{},
+			wantErr: corpus.ErrNoDocuments,
+		},
+		{
+			name: "only hidden and unknown files",
+			fsys: fstest.MapFS{
+				".a.txt":  para("Hidden."),
+				"b.csv":   para("x,y"),
+				"c/d.doc": para("Word."),
+			},
+			wantErr: corpus.ErrNoDocuments,
+		},
+		{
+			name: "one file not UTF-8",
+			fsys: fstest.MapFS{
+				"good.txt":    para("Good."),
+				"sub/bad.txt": para("Caf\xe9."),
+			},
+			wantErr: corpus.ErrNotUTF8,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			docs, err := corpus.Load(tt.fsys, corpus.Options{})
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("Load error = %v, want %v", err, tt.wantErr)
+			}
+			var ids []string
+			for _, d := range docs {
+				ids = append(ids, d.ID)
+				if len(d.Passages) != 1 {
+					t.Errorf("document %s has %d passages, want 1", d.ID, len(d.Passages))
+				}
+			}
+			if !slices.Equal(ids, tt.wantIDs) {
+				t.Errorf("document IDs = %q, want %q", ids, tt.wantIDs)
+			}
+		})
+	}
+}
+
+func TestLoadErrorNamesFile(t *testing.T) {
+	fsys := fstest.MapFS{"sub/bad.txt": {Data: []byte("Caf\xe9.")}}
+	_, err := corpus.Load(fsys, corpus.Options{})
+	if !errors.Is(err, corpus.ErrNotUTF8) {
+		t.Fatalf("Load error = %v, want ErrNotUTF8", err)
+	}
+	if !strings.Contains(err.Error(), "sub/bad.txt") {
+		t.Errorf("error %q does not name sub/bad.txt", err)
+	}
+}
+
+func TestSeed(t *testing.T) {
+	docs, err := corpus.Load(corpus.Seed(), corpus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) != 1 {
+		t.Fatalf("Seed holds %d documents, want 1", len(docs))
+	}
+	doc := docs[0]
+	want := seedParagraphs(t)
+	if got := texts(doc.Passages); !slices.Equal(got, want) {
+		t.Errorf("seed passages:\n got %q\nwant %q", got, want)
+	}
+	if doc.ID != "china-peru-statement" || doc.Date != "Nov 15, 2024" {
+		t.Errorf("seed ID, Date = %q, %q", doc.ID, doc.Date)
+	}
+	for i, p := range doc.Passages {
+		if p.Paragraph != i+1 {
+			t.Errorf("passage %d is paragraph %d", i, p.Paragraph)
+		}
+	}
+	if len(doc.Passages) != 11 {
+		t.Errorf("seed has %d passages, want 11", len(doc.Passages))
+	}
+}
