@@ -1,0 +1,554 @@
+// Package build turns a WordNet 3.0 database directory into the compact
+// lexicon file embedded by package wordnet. Its output is a pure function of
+// the input files: everything is sorted and the gzip header carries no name
+// or time, so running it twice gives the same bytes.
+package build
+
+import (
+	"bytes"
+	"cmp"
+	"compress/gzip"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/quotebot/quotebot/retrieval/wordnet/internal/format"
+)
+
+// posNames are the WordNet file name parts, by format POS index.
+var posNames = [format.NumPOS]string{"noun", "verb", "adj", "adv"}
+
+// Build reads the WordNet database in srcDir (index.*, data.* and *.exc for
+// noun, verb, adj and adv, and cntlist.rev, as installed by Debian's
+// wordnet-base in /usr/share/wordnet) and writes the gzip-compressed lexicon
+// described in package format to w. Relations are derived as follows, with
+// the rank of a sense counted from 1 in the order of the lemma's index.pos
+// entry:
+//
+//   - Synonym: every other member of a synset ranked at most
+//     format.MaxSynonymRank among the lemma's senses, weight 0.6/rank.
+//   - Derived: both ends of every "+" (derivationally related form)
+//     pointer, weight 0.8/rank of the sense the pointer hangs on.
+//   - Pertainym: both ends of every "\" pointer (adjective pertains to
+//     noun, adverb derived from adjective), weight 0.8/rank likewise.
+//
+// Lemmas are lowercased with underscores turned into spaces and adjective
+// markers such as "(a)" removed. Lemmas of more than format.MaxPhraseWords
+// words are dropped with all their relations, as are links from a lemma to
+// itself. Of several relations between the same two lemmas the one with
+// the highest weight is kept (ties go to the smaller kind).
+//
+// A lemma's sense count is the sum of the synset_cnt fields of its index.pos
+// entries. Its tag count is the sum of the tag_cnt fields of the
+// cntlist.rev lines whose sense key names it (the part before '%',
+// normalized like a lemma), whatever the part of speech; lines naming a
+// word that no index file lists (cntlist.rev keeps some senses WordNet 3.0
+// dropped) count only toward the total of all tag counts.
+func Build(srcDir string, w io.Writer) error {
+	db, err := load(srcDir)
+	if err != nil {
+		return err
+	}
+	payload, err := db.encode()
+	if err != nil {
+		return err
+	}
+	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
+	if err != nil {
+		return fmt.Errorf("build: gzip: %w", err)
+	}
+	if _, err := zw.Write(payload); err != nil {
+		return fmt.Errorf("build: write lexicon: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("build: write lexicon: %w", err)
+	}
+	return nil
+}
+
+// synset is one line of a data.pos file, reduced to what the lexicon needs.
+type synset struct {
+	words []string // normalized lemmas, in synset order (word number - 1)
+	ptrs  []pointer
+}
+
+// pointer is a "+" or "\" pointer of a synset.
+type pointer struct {
+	kind     uint8 // format.Derived or format.Pertainym
+	pos      int
+	offset   uint32
+	src, tgt int // word numbers counted from 1; 0 means every word
+}
+
+type pairKey struct{ from, to string }
+
+type relation struct {
+	kind uint8
+	rank int
+}
+
+// database is the parsed WordNet database.
+type database struct {
+	senses  [format.NumPOS]map[string][]uint32 // lemma -> synset offsets, sense 1 first
+	synsets [format.NumPOS]map[uint32]*synset
+	exc     [format.NumPOS]map[string][]string // inflected form -> base forms
+	rels    map[pairKey]relation
+	tags    map[string]uint64 // lemma -> sum of its cntlist.rev tag counts
+	total   uint64            // sum of all cntlist.rev tag counts
+}
+
+func load(dir string) (*database, error) {
+	db := &database{rels: make(map[pairKey]relation)}
+	for p, name := range posNames {
+		var err error
+		if db.senses[p], err = readIndex(filepath.Join(dir, "index."+name)); err != nil {
+			return nil, err
+		}
+		if db.synsets[p], err = readData(filepath.Join(dir, "data."+name)); err != nil {
+			return nil, err
+		}
+		if db.exc[p], err = readExceptions(filepath.Join(dir, name+".exc")); err != nil {
+			return nil, err
+		}
+	}
+	var err error
+	if db.tags, db.total, err = readCntlist(filepath.Join(dir, "cntlist.rev")); err != nil {
+		return nil, err
+	}
+	if err := db.collectRelations(); err != nil {
+		return nil, err
+	}
+	return db, nil
+}
+
+// normalize turns a WordNet word or lemma into quotebot's lemma form.
+func normalize(word string) string {
+	for _, marker := range []string{"(a)", "(p)", "(ip)"} {
+		word = strings.TrimSuffix(word, marker)
+	}
+	return strings.ToLower(strings.ReplaceAll(word, "_", " "))
+}
+
+func wordCount(lemma string) int { return strings.Count(lemma, " ") + 1 }
+
+// lines returns the lines of a WordNet file, without the license header
+// lines that start with two spaces.
+func lines(path string) ([]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("build: %w", err)
+	}
+	var out []string
+	for line := range strings.SplitSeq(string(b), "\n") {
+		line = strings.TrimRight(line, " \r")
+		if line == "" || strings.HasPrefix(line, "  ") {
+			continue
+		}
+		out = append(out, line)
+	}
+	return out, nil
+}
+
+func readIndex(path string) (map[string][]uint32, error) {
+	ls, err := lines(path)
+	if err != nil {
+		return nil, err
+	}
+	senses := make(map[string][]uint32, len(ls))
+	for n, line := range ls {
+		f := strings.Fields(line)
+		bad := func(why string) error {
+			return fmt.Errorf("build: %s: entry %d (%q): %s", path, n+1, f[0], why)
+		}
+		if len(f) < 6 {
+			return nil, bad("too few fields")
+		}
+		synsetCnt, err1 := strconv.Atoi(f[2])
+		ptrCnt, err2 := strconv.Atoi(f[3])
+		if err1 != nil || err2 != nil || synsetCnt < 1 || ptrCnt < 0 {
+			return nil, bad("bad counts")
+		}
+		offs := f[4+ptrCnt+2:]
+		if len(offs) != synsetCnt {
+			return nil, bad(fmt.Sprintf("%d synset offsets, want %d", len(offs), synsetCnt))
+		}
+		lemma := normalize(f[0])
+		if _, dup := senses[lemma]; dup {
+			return nil, bad("duplicate lemma")
+		}
+		list := make([]uint32, len(offs))
+		for i, o := range offs {
+			v, err := strconv.ParseUint(o, 10, 32)
+			if err != nil {
+				return nil, bad(fmt.Sprintf("synset offset: %v", err))
+			}
+			list[i] = uint32(v)
+		}
+		senses[lemma] = list
+	}
+	return senses, nil
+}
+
+// pointerPOS maps the pos field of a pointer to a format POS index; "s"
+// (adjective satellite) lives in data.adj.
+var pointerPOS = map[string]int{"n": format.Noun, "v": format.Verb, "a": format.Adj, "s": format.Adj, "r": format.Adv}
+
+func readData(path string) (map[uint32]*synset, error) {
+	ls, err := lines(path)
+	if err != nil {
+		return nil, err
+	}
+	synsets := make(map[uint32]*synset, len(ls))
+	for _, line := range ls {
+		head, _, _ := strings.Cut(line, " | ")
+		f := strings.Fields(head)
+		bad := func(why string) error {
+			return fmt.Errorf("build: %s: synset %s: %s", path, f[0], why)
+		}
+		if len(f) < 4 {
+			return nil, bad("too few fields")
+		}
+		off, err := strconv.ParseUint(f[0], 10, 32)
+		if err != nil {
+			return nil, bad(fmt.Sprintf("offset: %v", err))
+		}
+		wcnt, err := strconv.ParseUint(f[3], 16, 8)
+		if err != nil || wcnt == 0 || len(f) < 5+2*int(wcnt) {
+			return nil, bad("bad word count")
+		}
+		s := &synset{}
+		for i := range int(wcnt) {
+			s.words = append(s.words, normalize(f[4+2*i]))
+		}
+		rest := f[4+2*wcnt:]
+		pcnt, err := strconv.Atoi(rest[0])
+		if err != nil || len(rest) < 1+4*pcnt {
+			return nil, bad("bad pointer count")
+		}
+		for i := range pcnt {
+			p := rest[1+4*i : 5+4*i]
+			var kind uint8
+			switch p[0] {
+			case "+":
+				kind = format.Derived
+			case `\`:
+				kind = format.Pertainym
+			default:
+				continue
+			}
+			toff, err1 := strconv.ParseUint(p[1], 10, 32)
+			tpos, ok := pointerPOS[p[2]]
+			st, err2 := strconv.ParseUint(p[3], 16, 16)
+			if err1 != nil || !ok || err2 != nil || len(p[3]) != 4 {
+				return nil, bad(fmt.Sprintf("bad pointer %q", strings.Join(p, " ")))
+			}
+			s.ptrs = append(s.ptrs, pointer{kind: kind, pos: tpos, offset: uint32(toff), src: int(st >> 8), tgt: int(st & 0xff)})
+		}
+		synsets[uint32(off)] = s
+	}
+	return synsets, nil
+}
+
+func readExceptions(path string) (map[string][]string, error) {
+	ls, err := lines(path)
+	if err != nil {
+		return nil, err
+	}
+	exc := make(map[string][]string, len(ls))
+	for n, line := range ls {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			return nil, fmt.Errorf("build: %s: line %d: want a form and at least one base form", path, n+1)
+		}
+		form := normalize(f[0])
+		for _, b := range f[1:] {
+			if b := normalize(b); !slices.Contains(exc[form], b) {
+				exc[form] = append(exc[form], b)
+			}
+		}
+	}
+	return exc, nil
+}
+
+// readCntlist reads cntlist.rev, whose lines are "sense_key sense_number
+// tag_cnt", and returns the tag counts summed by the lemma of the sense key
+// and the sum of all of them.
+func readCntlist(path string) (map[string]uint64, uint64, error) {
+	ls, err := lines(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	tags := make(map[string]uint64, len(ls))
+	var total uint64
+	for n, line := range ls {
+		f := strings.Fields(line)
+		bad := func(why string) error {
+			return fmt.Errorf("build: %s: line %d (%q): %s", path, n+1, line, why)
+		}
+		if len(f) != 3 {
+			return nil, 0, bad("want sense key, sense number and tag count")
+		}
+		word, _, ok := strings.Cut(f[0], "%")
+		if !ok || word == "" {
+			return nil, 0, bad("bad sense key")
+		}
+		if _, err := strconv.ParseUint(f[1], 10, 16); err != nil {
+			return nil, 0, bad(fmt.Sprintf("sense number: %v", err))
+		}
+		cnt, err := strconv.ParseUint(f[2], 10, 32)
+		if err != nil {
+			return nil, 0, bad(fmt.Sprintf("tag count: %v", err))
+		}
+		tags[normalize(word)] += cnt
+		total += cnt
+		if total > math.MaxUint32 {
+			return nil, 0, bad("tag counts sum beyond the format's 2^32-1")
+		}
+	}
+	return tags, total, nil
+}
+
+// rank returns the sense number (from 1) of synset off among lemma's senses
+// in part of speech p.
+func (db *database) rank(lemma string, p int, off uint32) (int, error) {
+	i := slices.Index(db.senses[p][lemma], off)
+	if i < 0 {
+		return 0, fmt.Errorf("build: %s synset %08d holds %q, which index.%s does not list for it", posNames[p], off, lemma, posNames[p])
+	}
+	return i + 1, nil
+}
+
+// add records a relation from one lemma to another, keeping the stronger
+// of two relations between the same lemmas.
+func (db *database) add(from, to string, kind uint8, rank int) {
+	if from == to || wordCount(from) > format.MaxPhraseWords || wordCount(to) > format.MaxPhraseWords {
+		return
+	}
+	k := pairKey{from, to}
+	r := relation{kind: kind, rank: rank}
+	if old, ok := db.rels[k]; ok && !stronger(r, old) {
+		return
+	}
+	db.rels[k] = r
+}
+
+// stronger reports whether a should replace b: higher weight, then smaller
+// kind, then smaller rank.
+func stronger(a, b relation) bool {
+	wa, wb := format.Weight(a.kind, a.rank), format.Weight(b.kind, b.rank)
+	if wa != wb {
+		return wa > wb
+	}
+	if a.kind != b.kind {
+		return a.kind < b.kind
+	}
+	return a.rank < b.rank
+}
+
+// wordsAt returns the words a pointer end designates: word number n
+// (from 1) or, for 0, all of them.
+func wordsAt(s *synset, n int) ([]string, bool) {
+	if n == 0 {
+		return s.words, true
+	}
+	if n > len(s.words) {
+		return nil, false
+	}
+	return s.words[n-1 : n], true
+}
+
+func (db *database) collectRelations() error {
+	for p := range format.NumPOS {
+		offs := make([]uint32, 0, len(db.synsets[p]))
+		for off := range db.synsets[p] {
+			offs = append(offs, off)
+		}
+		slices.Sort(offs)
+		for _, off := range offs {
+			s := db.synsets[p][off]
+			for _, a := range s.words {
+				r, err := db.rank(a, p, off)
+				if err != nil {
+					return err
+				}
+				if r > format.MaxSynonymRank {
+					continue
+				}
+				for _, b := range s.words {
+					db.add(a, b, format.Synonym, r)
+				}
+			}
+			for _, ptr := range s.ptrs {
+				t, ok := db.synsets[ptr.pos][ptr.offset]
+				if !ok {
+					return fmt.Errorf("build: %s synset %08d: pointer to missing %s synset %08d", posNames[p], off, posNames[ptr.pos], ptr.offset)
+				}
+				from, ok1 := wordsAt(s, ptr.src)
+				to, ok2 := wordsAt(t, ptr.tgt)
+				if !ok1 || !ok2 {
+					return fmt.Errorf("build: %s synset %08d: pointer word number out of range", posNames[p], off)
+				}
+				for _, a := range from {
+					ra, err := db.rank(a, p, off)
+					if err != nil {
+						return err
+					}
+					for _, b := range to {
+						rb, err := db.rank(b, ptr.pos, ptr.offset)
+						if err != nil {
+							return err
+						}
+						db.add(a, b, ptr.kind, ra)
+						db.add(b, a, ptr.kind, rb)
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// encode lays the database out as described in package format.
+func (db *database) encode() ([]byte, error) {
+	posMask := make(map[string]uint8)
+	for p := range format.NumPOS {
+		for lemma := range db.senses[p] {
+			if wordCount(lemma) <= format.MaxPhraseWords {
+				posMask[lemma] |= 1 << p
+			}
+		}
+	}
+	lemmas := make([]string, 0, len(posMask))
+	maxWords := 0
+	for lemma := range posMask {
+		lemmas = append(lemmas, lemma)
+		maxWords = max(maxWords, wordCount(lemma))
+	}
+	slices.Sort(lemmas)
+	id := make(map[string]int, len(lemmas))
+	for i, lemma := range lemmas {
+		id[lemma] = i
+	}
+
+	var buf bytes.Buffer
+	buf.WriteString(format.Magic)
+	buf.WriteByte(format.Version)
+	putUvarint(&buf, uint64(maxWords))
+	putUvarint(&buf, db.total)
+	putUvarint(&buf, uint64(len(lemmas)))
+	prev := ""
+	for _, lemma := range lemmas {
+		putFrontCoded(&buf, prev, lemma)
+		buf.WriteByte(posMask[lemma])
+		prev = lemma
+	}
+	for _, lemma := range lemmas {
+		senses := 0
+		for p := range format.NumPOS {
+			senses += len(db.senses[p][lemma])
+		}
+		if senses > format.MaxSenses {
+			return nil, fmt.Errorf("build: %q has %d senses, beyond the format's %d", lemma, senses, format.MaxSenses)
+		}
+		putUvarint(&buf, uint64(senses))
+	}
+	for _, lemma := range lemmas {
+		putUvarint(&buf, db.tags[lemma])
+	}
+
+	type target struct {
+		id int
+		relation
+	}
+	bySource := make([][]target, len(lemmas))
+	putUvarint(&buf, uint64(len(db.rels)))
+	for k, r := range db.rels {
+		from, ok1 := id[k.from]
+		to, ok2 := id[k.to]
+		if !ok1 || !ok2 {
+			return nil, fmt.Errorf("build: relation %q -> %q names a lemma missing from the index files", k.from, k.to)
+		}
+		bySource[from] = append(bySource[from], target{to, r})
+	}
+	for from, ts := range bySource {
+		slices.SortFunc(ts, func(a, b target) int {
+			wa, wb := format.Weight(a.kind, a.rank), format.Weight(b.kind, b.rank)
+			if c := cmp.Compare(wb, wa); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.id, b.id)
+		})
+		putUvarint(&buf, uint64(len(ts)))
+		for _, t := range ts {
+			if t.rank > 255 {
+				return nil, fmt.Errorf("build: %q has a sense ranked %d, beyond the format's 255", lemmas[from], t.rank)
+			}
+			putUvarint(&buf, zigzag(int64(t.id-from)))
+			putUvarint(&buf, uint64(t.rank)<<2|uint64(t.kind))
+		}
+	}
+
+	type exception struct {
+		listed uint8
+		bases  []uint64 // lemma ID<<2 | POS index
+	}
+	excs := make(map[string]*exception)
+	for p := range format.NumPOS {
+		for form, bases := range db.exc[p] {
+			if wordCount(form) > format.MaxPhraseWords {
+				continue
+			}
+			e := excs[form]
+			if e == nil {
+				e = &exception{}
+				excs[form] = e
+			}
+			e.listed |= 1 << p
+			for _, b := range bases {
+				if i, ok := id[b]; ok && posMask[b]&(1<<p) != 0 {
+					e.bases = append(e.bases, uint64(i)<<2|uint64(p))
+				}
+			}
+		}
+	}
+	forms := make([]string, 0, len(excs))
+	for form := range excs {
+		forms = append(forms, form)
+	}
+	slices.Sort(forms)
+	putUvarint(&buf, uint64(len(forms)))
+	prev = ""
+	for _, form := range forms {
+		e := excs[form]
+		putFrontCoded(&buf, prev, form)
+		buf.WriteByte(e.listed)
+		putUvarint(&buf, uint64(len(e.bases)))
+		for _, b := range e.bases {
+			putUvarint(&buf, b)
+		}
+		prev = form
+	}
+	return buf.Bytes(), nil
+}
+
+func putUvarint(buf *bytes.Buffer, v uint64) {
+	buf.Write(binary.AppendUvarint(nil, v))
+}
+
+func putFrontCoded(buf *bytes.Buffer, prev, s string) {
+	n := 0
+	for n < len(prev) && n < len(s) && prev[n] == s[n] {
+		n++
+	}
+	putUvarint(buf, uint64(n))
+	putUvarint(buf, uint64(len(s)-n))
+	buf.WriteString(s[n:])
+}
+
+func zigzag(v int64) uint64 { return uint64(v<<1) ^ uint64(v>>63) }

@@ -1,0 +1,126 @@
+package wordnet
+
+import (
+	"bytes"
+	"math/bits"
+	"strings"
+	"testing"
+)
+
+// TestRelatedInvariants checks the contract of Related for every lemma of
+// the embedded lexicon.
+func TestRelatedInvariants(t *testing.T) {
+	l := Default()
+	if l.Len() < 140000 {
+		t.Fatalf("Len() = %d, want the ~147k WordNet 3.0 lemmas", l.Len())
+	}
+	total := 0
+	for i := range l.Len() {
+		lemma := l.lemma(i)
+		rs := l.Related(lemma)
+		total += len(rs)
+		seen := make(map[string]bool, len(rs))
+		for j, r := range rs {
+			switch {
+			case r.Lemma == lemma:
+				t.Fatalf("Related(%q) contains the lemma itself", lemma)
+			case seen[r.Lemma]:
+				t.Fatalf("Related(%q) contains %q twice", lemma, r.Lemma)
+			case !(r.Weight > 0 && r.Weight <= 1):
+				t.Fatalf("Related(%q): %q has weight %v outside (0,1]", lemma, r.Lemma, r.Weight)
+			case !l.IsLemma(r.Lemma):
+				t.Fatalf("Related(%q): %q is not a lemma", lemma, r.Lemma)
+			case strings.Count(r.Lemma, " ")+1 > l.MaxPhraseWords():
+				t.Fatalf("Related(%q): %q has more than %d words", lemma, r.Lemma, l.MaxPhraseWords())
+			case r.Kind != Synonym && r.Kind != Derived && r.Kind != Pertainym:
+				t.Fatalf("Related(%q): %q has kind %v", lemma, r.Lemma, r.Kind)
+			case r.Kind == Synonym && r.Weight < 0.6/3-1e-6:
+				t.Fatalf("Related(%q): synonym %q from a sense beyond the third (weight %v)", lemma, r.Lemma, r.Weight)
+			}
+			if j > 0 {
+				p := rs[j-1]
+				if p.Weight < r.Weight || (p.Weight == r.Weight && p.Lemma >= r.Lemma) {
+					t.Fatalf("Related(%q): %+v before %+v is out of order", lemma, p, r)
+				}
+			}
+			seen[r.Lemma] = true
+		}
+		if strings.Count(lemma, " ")+1 > l.MaxPhraseWords() {
+			t.Fatalf("lemma %q has more than %d words", lemma, l.MaxPhraseWords())
+		}
+	}
+	if total != len(l.rels) {
+		t.Errorf("Related returned %d relations over all lemmas, the lexicon holds %d", total, len(l.rels))
+	}
+}
+
+// TestCountInvariants checks Senses and TagCount for every lemma of the
+// embedded lexicon against each other and TotalTagCount.
+func TestCountInvariants(t *testing.T) {
+	l := Default()
+	tags := 0
+	for i := range l.Len() {
+		lemma := l.lemma(i)
+		if got, min := l.Senses(lemma), bits.OnesCount8(l.posMask[i]); got < min {
+			t.Fatalf("Senses(%q) = %d, want at least %d, one per part of speech", lemma, got, min)
+		}
+		tags += l.TagCount(lemma)
+	}
+	// Some tagged senses belong to words the index files no longer list or
+	// to lemmas of more than MaxPhraseWords words, but few.
+	if total := l.TotalTagCount(); tags > total || tags < total*95/100 {
+		t.Errorf("TagCount sums to %d over all lemmas, want at most TotalTagCount() = %d and at least 95%% of it", tags, total)
+	}
+}
+
+// TestLemmasAreLemmas checks that every result of Lemmas is a lemma, over
+// the inflections morphy handles, for a sample of the lexicon.
+func TestLemmasAreLemmas(t *testing.T) {
+	l := Default()
+	for i := 0; i < l.Len(); i += 97 {
+		for _, suffix := range []string{"", "s", "es", "ed", "ing", "er", "est"} {
+			w := l.lemma(i) + suffix
+			for _, b := range l.Lemmas(w) {
+				if !l.IsLemma(b) {
+					t.Fatalf("Lemmas(%q) contains %q, not a lemma", w, b)
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkDefaultDecode(b *testing.B) {
+	b.ReportAllocs()
+	b.SetBytes(int64(len(embedded)))
+	for b.Loop() {
+		if _, err := Decode(bytes.NewReader(embedded)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+var benchWords = strings.Fields("the fisheries ministers agreed on trade flights fishing geese ran economic cooperation between china and peru were signed prime ministers xyzzy")
+
+func BenchmarkLemmas(b *testing.B) {
+	l := Default()
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, w := range benchWords {
+			l.Lemmas(w)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(benchWords)), "ns/word")
+}
+
+var benchLemmas = strings.Fields("fishery fish trade commerce economy economic agreement run pact usa cooperation minister")
+
+func BenchmarkRelated(b *testing.B) {
+	l := Default()
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, w := range benchLemmas {
+			l.Related(w)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(benchLemmas)), "ns/lemma")
+}

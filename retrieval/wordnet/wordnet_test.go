@@ -1,0 +1,348 @@
+package wordnet_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"os"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/quotebot/quotebot/retrieval/wordnet"
+)
+
+func TestLemmas(t *testing.T) {
+	l := wordnet.Default()
+	tests := []struct {
+		name string
+		word string
+		want []string
+	}{
+		{"noun ies to y", "fisheries", []string{"fishery"}},
+		{"noun s", "flights", []string{"flight"}},
+		{"lemma itself first, then verb ing", "fishing", []string{"fishing", "fish"}},
+		{"noun exception", "geese", []string{"goose"}},
+		{"verb exception", "ran", []string{"run"}},
+		{"exception and verb rules", "axes", []string{"ax", "axis", "axe"}},
+		{"noun and verb bases", "leaves", []string{"leaf", "leave"}},
+		{"lemma and verb exception", "saw", []string{"saw", "see"}},
+		{"adjective and adverb exceptions", "better", []string{"better", "good", "well"}},
+		{"noun ending in ss is not detached", "boss", []string{"boss"}},
+		{"self-listed exception blocks adjective rule", "customer", []string{"customer"}},
+		{"noun ful", "boxesful", []string{"boxful"}},
+		{"plain lemma", "economy", []string{"economy"}},
+		{"collocation lemma", "prime minister", []string{"prime minister"}},
+		{"collocation by words", "prime ministers", []string{"prime minister"}},
+		{"collocation exception", "attorneys general", []string{"attorney general"}},
+		{"unknown word", "xyzzy", nil},
+		{"unknown plural", "xyzzies", nil},
+		{"empty", "", nil},
+		{"uppercase is not lowercased", "Geese", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := l.Lemmas(tt.word); !slices.Equal(got, tt.want) {
+				t.Errorf("Lemmas(%q) = %q, want %q", tt.word, got, tt.want)
+			}
+		})
+	}
+}
+
+// relation returns the relation of lemma to target, or false.
+func relation(l *wordnet.Lexicon, lemma, target string) (wordnet.Relation, bool) {
+	for _, r := range l.Related(lemma) {
+		if r.Lemma == target {
+			return r, true
+		}
+	}
+	return wordnet.Relation{}, false
+}
+
+func TestRelated(t *testing.T) {
+	l := wordnet.Default()
+	tests := []struct {
+		name   string
+		lemma  string
+		target string
+		kind   wordnet.Kind
+		weight float32
+	}{
+		{"noun to verb it derives from", "fishery", "fish", wordnet.Derived, 0.8},
+		{"gerund noun to verb", "fishing", "fish", wordnet.Derived, 0.8},
+		{"verb sense 2 to noun", "fish", "fishery", wordnet.Derived, 0.4},
+		{"verb to noun", "agree", "agreement", wordnet.Derived, 0.8},
+		{"noun to verb", "agreement", "agree", wordnet.Derived, 0.8},
+		{"first-sense synonym", "pact", "treaty", wordnet.Synonym, 0.6},
+		{"synonym of abbreviation", "usa", "united states", wordnet.Synonym, 0.6},
+		{"second-sense synonym", "usa", "united states army", wordnet.Synonym, 0.3},
+		{"commerce synonym", "commerce", "commercialism", wordnet.Synonym, 0.6},
+		{"noun to its relational adjective", "commerce", "commercial", wordnet.Pertainym, 0.8},
+		{"adjective to noun", "economic", "economy", wordnet.Pertainym, 0.8},
+		{"noun to adjective", "economy", "economic", wordnet.Pertainym, 0.8},
+		{"adverb to adjective", "economically", "economic", wordnet.Pertainym, 0.8},
+		{"collocation synonym", "prime minister", "premier", wordnet.Synonym, 0.6},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, ok := relation(l, tt.lemma, tt.target)
+			if !ok {
+				t.Fatalf("Related(%q) = %v, want it to contain %q", tt.lemma, l.Related(tt.lemma), tt.target)
+			}
+			if r.Kind != tt.kind || r.Weight != tt.weight {
+				t.Errorf("Related(%q) has %q as %v %.3f, want %v %.3f", tt.lemma, tt.target, r.Kind, r.Weight, tt.kind, tt.weight)
+			}
+		})
+	}
+}
+
+// TestRelatedExcludes pins what the formula leaves out.
+func TestRelatedExcludes(t *testing.T) {
+	l := wordnet.Default()
+	tests := []struct {
+		name   string
+		lemma  string
+		target string
+	}{
+		// {cad, ..., dog} is sense 4 and {pawl, ..., dog} sense 6 of "dog";
+		// synonyms stop at sense 3.
+		{"synonym of the fourth sense", "dog", "cad"},
+		{"synonym of the sixth sense", "dog", "pawl"},
+		// WordNet 3.0 has no synset holding both; {trade} is a hyponym of {commerce}.
+		{"hyponym is not a synonym", "commerce", "trade"},
+		{"lemma itself", "usa", "usa"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if r, ok := relation(l, tt.lemma, tt.target); ok {
+				t.Errorf("Related(%q) contains %+v", tt.lemma, r)
+			}
+		})
+	}
+	if r, ok := relation(l, "pawl", "dog"); !ok || r.Weight != 0.6 {
+		t.Errorf("Related(pawl) has dog as %+v, %v; want a 0.6 synonym (first sense of pawl)", r, ok)
+	}
+}
+
+func TestRelatedUnknown(t *testing.T) {
+	l := wordnet.Default()
+	for _, w := range []string{"", "xyzzy", "fisheries", "Economy", "free  trade"} {
+		if got := l.Related(w); got != nil {
+			t.Errorf("Related(%q) = %v, want nil", w, got)
+		}
+	}
+}
+
+func TestIsLemma(t *testing.T) {
+	l := wordnet.Default()
+	tests := []struct {
+		phrase string
+		want   bool
+	}{
+		{"trade", true},
+		{"free trade", true},
+		{"prime minister", true},
+		{"united states", true},
+		{"united states of america", true},
+		{"u.s.", true},
+		{"fisheries", false},
+		{"united  states", false},
+		{"United States", false},
+		{"united_states", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := l.IsLemma(tt.phrase); got != tt.want {
+			t.Errorf("IsLemma(%q) = %v, want %v", tt.phrase, got, tt.want)
+		}
+	}
+}
+
+func TestIsNoun(t *testing.T) {
+	l := wordnet.Default()
+	tests := []struct {
+		lemma string
+		want  bool
+	}{
+		{"fish", true},
+		{"fishery", true},
+		{"free trade", true},
+		{"economic", false},
+		{"agree", false},
+		{"economically", false},
+		{"fisheries", false},
+	}
+	for _, tt := range tests {
+		if got := l.IsNoun(tt.lemma); got != tt.want {
+			t.Errorf("IsNoun(%q) = %v, want %v", tt.lemma, got, tt.want)
+		}
+	}
+}
+
+// TestSensesAndTagCount pins the counts of WordNet 3.0 for a few lemmas and
+// that the tag count separates generic words from topical ones.
+func TestSensesAndTagCount(t *testing.T) {
+	const (
+		generic = 250 // tag counts of common, topic-neutral words are above this
+		topical = 100 // those of topical words at most this
+	)
+	l := wordnet.Default()
+	tests := []struct {
+		name             string
+		lemma            string
+		senses           int
+		minTags, maxTags int
+	}{
+		{"generic verb with noun senses", "make", 51, generic, 2000},
+		{"generic verb", "give", 45, generic, 1000},
+		{"generic noun and verb", "change", 20, generic, 500},
+		{"generic adjective", "many", 1, generic, 500},
+		{"most tagged lemma", "be", 14, 10000, 20000},
+		{"topical noun and verb", "tax", 5, 10, topical},
+		{"topical noun", "football", 2, 1, topical},
+		{"untagged topical noun", "fishery", 1, 0, 0},
+		{"untagged noun", "infrastructure", 2, 0, 0},
+		{"tagged adjective", "nuclear", 4, 1, topical},
+		{"most senses", "break", 75, 1, 500},
+		{"collocation", "prime minister", 2, 1, topical},
+		{"inflected form", "fisheries", 0, 0, 0},
+		{"unknown", "xyzzy", 0, 0, 0},
+		{"uppercase", "Make", 0, 0, 0},
+		{"empty", "", 0, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := l.Senses(tt.lemma); got != tt.senses {
+				t.Errorf("Senses(%q) = %d, want %d", tt.lemma, got, tt.senses)
+			}
+			if got := l.TagCount(tt.lemma); got < tt.minTags || got > tt.maxTags {
+				t.Errorf("TagCount(%q) = %d, want it in [%d, %d]", tt.lemma, got, tt.minTags, tt.maxTags)
+			}
+		})
+	}
+	if got := l.TotalTagCount(); got != 258691 {
+		t.Errorf("TotalTagCount() = %d, want 258691, the sum of WordNet 3.0's cntlist.rev", got)
+	}
+}
+
+func TestMaxPhraseWords(t *testing.T) {
+	if got := wordnet.Default().MaxPhraseWords(); got != 4 {
+		t.Errorf("MaxPhraseWords() = %d, want 4", got)
+	}
+}
+
+func TestKindString(t *testing.T) {
+	tests := []struct {
+		kind wordnet.Kind
+		want string
+	}{
+		{wordnet.Synonym, "synonym"},
+		{wordnet.Derived, "derived"},
+		{wordnet.Pertainym, "pertainym"},
+		{wordnet.Kind(9), "kind(9)"},
+	}
+	for _, tt := range tests {
+		if got := tt.kind.String(); got != tt.want {
+			t.Errorf("Kind(%d).String() = %q, want %q", uint8(tt.kind), got, tt.want)
+		}
+	}
+}
+
+func TestDefaultConcurrent(t *testing.T) {
+	const n = 8
+	got := make(chan *wordnet.Lexicon, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			l := wordnet.Default()
+			l.Lemmas("fisheries")
+			got <- l
+		})
+	}
+	wg.Wait()
+	close(got)
+	first := <-got
+	for l := range got {
+		if l != first {
+			t.Fatal("Default returned different lexicons")
+		}
+	}
+}
+
+// payload returns the uncompressed content of the committed lexicon file.
+func payload(tb testing.TB) []byte {
+	tb.Helper()
+	b, err := os.ReadFile("wordnet.bin.gz")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return gunzip(tb, b)
+}
+
+func gzipped(tb testing.TB, b []byte) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write(b); err != nil {
+		tb.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestDecodeErrors(t *testing.T) {
+	p := payload(t)
+	wrongVersion := slices.Clone(p)
+	wrongVersion[4]++
+	// The total tag count follows the magic, the version and the one-byte
+	// maxPhraseWords; a total of 1 is below the sum of the lemmas' counts.
+	_, n := binary.Uvarint(p[6:])
+	if n <= 0 {
+		t.Fatal("no total tag count at byte 6 of the payload")
+	}
+	lowTotal := append([]byte(string(p[:6])+"\x01"), p[6+n:]...)
+	tests := []struct {
+		name  string
+		input []byte
+	}{
+		{"not gzip", []byte("index.noun")},
+		{"empty payload", gzipped(t, nil)},
+		{"wrong magic", gzipped(t, []byte("NOPE\x01"))},
+		{"wrong version", gzipped(t, wrongVersion)},
+		{"tag counts beyond the total", gzipped(t, lowTotal)},
+		{"truncated payload", gzipped(t, p[:len(p)/2])},
+		{"trailing bytes", gzipped(t, append(slices.Clone(p), 0))},
+		{"truncated gzip", gzipped(t, p)[:1000]},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l, err := wordnet.Decode(bytes.NewReader(tt.input))
+			if !errors.Is(err, wordnet.ErrFormat) {
+				t.Fatalf("Decode() = %v, %v; want an error wrapping ErrFormat", l, err)
+			}
+		})
+	}
+}
+
+func TestIsPhrasePrefix(t *testing.T) {
+	l := wordnet.Default()
+	tests := []struct {
+		words string
+		want  bool
+	}{
+		{"free", true},
+		{"united", true},
+		{"prime", true},
+		{"free trade", false},
+		{"fishery", false},
+		{"zzzz", false},
+	}
+	for _, tt := range tests {
+		if got := l.IsPhrasePrefix(tt.words); got != tt.want {
+			t.Errorf("IsPhrasePrefix(%q) = %v, want %v", tt.words, got, tt.want)
+		}
+	}
+}
