@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/quotebot/quotebot/bot"
+	"github.com/quotebot/quotebot/corpus"
+	"github.com/quotebot/quotebot/retrieval"
+)
+
+// maxTop caps --top and the API's "top".
+const maxTop = 20
+
+// engineConfig is what every command needs to open the answer engine.
+// Secrets (OPENAI_API_KEY) come only from the environment.
+type engineConfig struct {
+	Corpus   string
+	DB       string
+	Embedder string
+	Model    string
+	URL      string
+	APIKey   string
+}
+
+// engineFlags registers --corpus, --db, --embedder, --embed-model and
+// --embed-url on fs, each defaulting to its environment variable.
+func engineFlags(fs *flag.FlagSet, getenv func(string) string) *engineConfig {
+	c := &engineConfig{APIKey: getenv("OPENAI_API_KEY")}
+	fs.StringVar(&c.Corpus, "corpus", getenv("QUOTEBOT_CORPUS"), "`folder` of .txt, .md and .html documents (default: the built-in statement) [QUOTEBOT_CORPUS]")
+	fs.StringVar(&c.DB, "db", envOr(getenv, "QUOTEBOT_DB", defaultDBPath()), "`folder` of the persistent index [QUOTEBOT_DB]")
+	fs.StringVar(&c.Embedder, "embedder", envOr(getenv, "QUOTEBOT_EMBEDDER", "local"), "`name` of the embedder: local, openai, ollama or openai-compat [QUOTEBOT_EMBEDDER]")
+	fs.StringVar(&c.Model, "embed-model", getenv("QUOTEBOT_EMBED_MODEL"), "embedding `model` (default: the provider's) [QUOTEBOT_EMBED_MODEL]")
+	fs.StringVar(&c.URL, "embed-url", getenv("QUOTEBOT_EMBED_URL"), "embedding API base `URL` (default: the provider's) [QUOTEBOT_EMBED_URL]")
+	return c
+}
+
+// Validate reports settings that cannot work, as a usage error.
+func (c engineConfig) Validate() error {
+	switch c.Embedder {
+	case "local", "openai", "ollama", "openai-compat":
+	default:
+		return usageError{fmt.Sprintf("unknown embedder %q: want local, openai, ollama or openai-compat", c.Embedder)}
+	}
+	if c.Corpus != "" {
+		fi, err := os.Stat(c.Corpus)
+		if err != nil {
+			return fmt.Errorf("corpus: %w", err)
+		}
+		if !fi.IsDir() {
+			return fmt.Errorf("corpus %s is not a folder", c.Corpus)
+		}
+	}
+	return nil
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// defaultDBPath is quotebot/index in the user's cache folder, or a folder in
+// the temporary directory when there is no cache folder.
+func defaultDBPath() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "quotebot", "index")
+}
+
+// parseFlags parses args and turns flag errors into usage errors.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	return nil
+}
+
+// loadCorpus reads the documents of c.Corpus, or the built-in statement.
+func loadCorpus(c engineConfig) ([]corpus.Document, error) {
+	fsys := corpus.Seed()
+	if c.Corpus != "" {
+		fsys = os.DirFS(c.Corpus)
+	}
+	docs, err := corpus.Load(fsys, corpus.Options{})
+	if err != nil {
+		name := c.Corpus
+		if name == "" {
+			name = "built-in corpus"
+		}
+		return nil, fmt.Errorf("load %s: %w", name, err)
+	}
+	return docs, nil
+}
+
+// openEngine loads the corpus and opens (or builds) its index.
+func openEngine(ctx context.Context, c engineConfig) (*retrieval.Engine, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	var emb retrieval.Embedder
+	if c.Embedder == "local" {
+		emb = retrieval.NewLocal()
+	} else {
+		var err error
+		emb, err = retrieval.NewProvider(retrieval.ProviderConfig{Provider: c.Embedder, Model: c.Model, URL: c.URL, APIKey: c.APIKey})
+		if err != nil {
+			return nil, err
+		}
+	}
+	docs, err := loadCorpus(c)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := retrieval.Open(ctx, docs, retrieval.Config{Embedder: emb, Path: c.DB})
+	if err != nil {
+		return nil, fmt.Errorf("open index %s: %w", c.DB, err)
+	}
+	return eng, nil
+}
+
+// lazyAnswerer is the engine of `serve`: it answers once the index has
+// loaded, and counts questions and their outcomes.
+type lazyAnswerer struct {
+	done    chan struct{}
+	once    sync.Once
+	eng     *retrieval.Engine
+	err     error
+	answers *prometheus.CounterVec
+	latency prometheus.Histogram
+}
+
+func newLazyAnswerer(reg prometheus.Registerer) *lazyAnswerer {
+	l := &lazyAnswerer{
+		done: make(chan struct{}),
+		answers: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "quotebot_answers_total",
+			Help: "Questions answered, by outcome (found, not_found, error).",
+		}, []string{"outcome"}),
+		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "quotebot_answer_seconds",
+			Help:    "Time to answer one question.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
+		}),
+	}
+	reg.MustRegister(l.answers, l.latency)
+	return l
+}
+
+// set records the loaded engine, or why it failed to load.
+func (l *lazyAnswerer) set(eng *retrieval.Engine, err error) {
+	l.once.Do(func() {
+		l.eng, l.err = eng, err
+		close(l.done)
+	})
+}
+
+// errLoading is reported while the index is still loading.
+var errLoading = errors.New("the index is still loading")
+
+// ready is nil once the engine can answer.
+func (l *lazyAnswerer) ready() error {
+	select {
+	case <-l.done:
+		if l.err != nil {
+			return fmt.Errorf("the index failed to load: %w", l.err)
+		}
+		return nil
+	default:
+		return errLoading
+	}
+}
+
+// Answer implements bot.Answerer, waiting for the index when it is still
+// loading.
+func (l *lazyAnswerer) Answer(ctx context.Context, q string, top int) (bot.Answer, error) {
+	select {
+	case <-l.done:
+	case <-ctx.Done():
+		return bot.Answer{}, ctx.Err()
+	}
+	if l.err != nil {
+		l.answers.WithLabelValues("error").Inc()
+		return bot.Answer{}, l.err
+	}
+	timer := prometheus.NewTimer(l.latency)
+	a, err := l.eng.Answer(ctx, q, top)
+	timer.ObserveDuration()
+	switch {
+	case err != nil:
+		l.answers.WithLabelValues("error").Inc()
+	case a.Found:
+		l.answers.WithLabelValues("found").Inc()
+	default:
+		l.answers.WithLabelValues("not_found").Inc()
+	}
+	return a, err
+}
+
+// joinQuestion joins command-line words into one question.
+func joinQuestion(args []string) string { return strings.TrimSpace(strings.Join(args, " ")) }

@@ -1,0 +1,255 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/quotebot/quotebot/retrieval"
+)
+
+// runCLI runs a command line with a private index folder and returns its
+// exit status, stdout and stderr.
+func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	env := map[string]string{"QUOTEBOT_DB": filepath.Join(t.TempDir(), "index")}
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut, func(k string) string { return env[k] })
+	return code, out.String(), errOut.String()
+}
+
+func TestAsk(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "ask", "what", "did", "they", "say", "about", "fisheries?")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"**The statement said China and Peru", "fishing", "China, Peru to deepen comprehensive strategic partnership · Nov 15, 2024 · ¶7"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestAskNotCovered(t *testing.T) {
+	code, out, _ := runCLI(t, "", "ask", "What did they say about football?")
+	if code != 0 || !strings.Contains(out, "do not cover that") || !strings.Contains(out, "They cover:") {
+		t.Fatalf("exit %d, output:\n%s", code, out)
+	}
+}
+
+func TestAskJSON(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "ask", "--json", "--top", "2", "what did they say about fisheries?")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var a struct {
+		Question string `json:"question"`
+		Found    bool   `json:"found"`
+		Passages []struct {
+			ID, Doc, Title, Date, Text, Highlight string
+			Paragraph                             int
+			Score                                 float64
+		} `json:"passages"`
+	}
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if !a.Found || len(a.Passages) == 0 || len(a.Passages) > 2 {
+		t.Fatalf("answer %+v", a)
+	}
+	p := a.Passages[0]
+	if p.Paragraph != 7 || p.Doc != "china-peru-statement" || p.Date != "Nov 15, 2024" || !strings.Contains(p.Text, p.Highlight) || p.ID == "" {
+		t.Fatalf("passage %+v", p)
+	}
+}
+
+func TestAskStdin(t *testing.T) {
+	code, out, errOut := runCLI(t, "what did they say about fisheries?\n\nWhat about the Olympic Games?\n", "ask", "--json", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want 2 JSON lines, got %d:\n%s", len(lines), out)
+	}
+	var first, second retrieval.Answer
+	json.Unmarshal([]byte(lines[0]), &first)
+	json.Unmarshal([]byte(lines[1]), &second)
+	if !first.Found || second.Found || second.Passages == nil {
+		t.Fatalf("answers %+v / %+v", first, second)
+	}
+	if !strings.Contains(lines[1], `"passages":[]`) {
+		t.Errorf("not-found answer must have \"passages\": [], got %s", lines[1])
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nope")
+	tests := []struct {
+		name    string
+		args    []string
+		code    int
+		errText string
+	}{
+		{"no command", nil, 2, "Usage"},
+		{"unknown command", []string{"frobnicate"}, 2, "unknown command"},
+		{"help", []string{"--help"}, 0, ""},
+		{"ask help", []string{"ask", "--help"}, 0, "Usage"},
+		{"serve help", []string{"serve", "--help"}, 0, "Usage"},
+		{"ask without question", []string{"ask"}, 2, "needs a question"},
+		{"bad top", []string{"ask", "--top", "0", "x"}, 2, "--top"},
+		{"bad flag", []string{"ask", "--nope", "x"}, 2, "not defined"},
+		{"stdin without json", []string{"ask", "-"}, 2, "needs --json"},
+		{"unknown embedder", []string{"ask", "--embedder", "magic", "x"}, 2, "unknown embedder"},
+		{"missing corpus", []string{"ask", "--corpus", missing, "x"}, 1, "corpus"},
+		{"eval without file", []string{"eval"}, 2, "FILE.jsonl"},
+		{"eval missing file", []string{"eval", missing}, 1, "nope"},
+		{"openai without key", []string{"ask", "--embedder", "openai", "x"}, 1, "OPENAI_API_KEY"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := runCLI(t, "", tt.args...)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d (stderr %q)", code, tt.code, errOut)
+			}
+			if !strings.Contains(errOut, tt.errText) {
+				t.Errorf("stderr %q lacks %q", errOut, tt.errText)
+			}
+			if code == 1 && strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+				t.Errorf("error is more than one line: %q", errOut)
+			}
+		})
+	}
+}
+
+func TestEval(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "eval", "../../testdata/seed-questions.jsonl")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	last := lines[len(lines)-1]
+	if !strings.HasPrefix(last, "recall@1=1.000 recall@3=1.000 mrr=1.000 noanswer=1.000 n=19") {
+		t.Fatalf("summary %q", last)
+	}
+}
+
+func TestIndexThenAsk(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "index")
+	corpusDir := t.TempDir()
+	os.WriteFile(filepath.Join(corpusDir, "minutes.md"), []byte("# Council minutes\n\nThe council approved the library budget.\n\nThe pool will close for repairs in May.\n"), 0o644)
+	var out bytes.Buffer
+	getenv := func(string) string { return "" }
+	if code := run(context.Background(), []string{"index", "--db", db, "--corpus", corpusDir}, nil, &out, io.Discard, getenv); code != 0 {
+		t.Fatalf("index exit %d", code)
+	}
+	if !strings.Contains(out.String(), "indexed 2 passages") {
+		t.Fatalf("index output %q", out.String())
+	}
+	out.Reset()
+	run(context.Background(), []string{"index", "--db", db, "--corpus", corpusDir}, nil, &out, io.Discard, getenv)
+	if !strings.Contains(out.String(), "up to date") {
+		t.Fatalf("second index output %q", out.String())
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"ask", "--db", db, "--corpus", corpusDir, "when", "does", "the", "pool", "close?"}, nil, &out, io.Discard, getenv); code != 0 {
+		t.Fatalf("ask exit %d", code)
+	}
+	if !strings.Contains(out.String(), "Council minutes · ¶2") {
+		t.Fatalf("ask output %q", out.String())
+	}
+}
+
+// startServer runs serve's lifecycle on a free loopback port and waits for
+// the index.
+func startServer(t *testing.T, getenv func(string) string) *server {
+	t.Helper()
+	s := &server{
+		cfg:    engineConfig{DB: filepath.Join(t.TempDir(), "index"), Embedder: "local"},
+		addr:   "127.0.0.1:0",
+		logger: discardLogger(),
+		getenv: getenv,
+	}
+	if err := s.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	select {
+	case <-s.engine.done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("index did not load in 30s")
+	}
+	return s
+}
+
+func TestServeHTTP(t *testing.T) {
+	s := startServer(t, func(string) string { return "" })
+	base := "http://" + s.Addr()
+	get := func(path string) (int, string) {
+		t.Helper()
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	post := func(path, body string) (int, string) {
+		t.Helper()
+		resp, err := http.Post(base+path, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	tests := []struct {
+		name   string
+		do     func() (int, string)
+		code   int
+		substr string
+	}{
+		{"healthz", func() (int, string) { return get("/healthz") }, 200, "ok"},
+		{"readyz", func() (int, string) { return get("/readyz") }, 200, "ready"},
+		{"api get", func() (int, string) { return get("/api/ask?q=fisheries") }, 200, `"paragraph":7`},
+		{"api post", func() (int, string) { return post("/api/ask", `{"question":"what about flights?","top":1}`) }, 200, `"found":true`},
+		{"api not covered", func() (int, string) { return get("/api/ask?q=football") }, 200, `"passages":[]`},
+		{"api no question", func() (int, string) { return get("/api/ask") }, 400, "error"},
+		{"api bad json", func() (int, string) { return post("/api/ask", `{"question":`) }, 400, "error"},
+		{"api bad top", func() (int, string) { return get("/api/ask?q=x&top=abc") }, 400, "top"},
+		{"api huge body", func() (int, string) { return post("/api/ask", `{"question":"`+strings.Repeat("a", 100<<10)+`"}`) }, 400, "error"},
+		{"page", func() (int, string) { return get("/?q=fisheries") }, 200, "<b>The statement said China and Peru"},
+		{"page escapes", func() (int, string) { return get("/?q=%3Cscript%3E") }, 200, "&lt;script&gt;"},
+		{"metrics", func() (int, string) { return get("/metrics") }, 200, "quotebot_answers_total"},
+		{"unknown route", func() (int, string) { return get("/nope") }, 404, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, body := tt.do()
+			if code != tt.code || !strings.Contains(body, tt.substr) {
+				t.Fatalf("got %d %q, want %d containing %q", code, body, tt.code, tt.substr)
+			}
+		})
+	}
+}
+
+func TestServePortClash(t *testing.T) {
+	s := startServer(t, func(string) string { return "" })
+	clash := &server{cfg: s.cfg, addr: s.Addr(), logger: discardLogger(), getenv: func(string) string { return "" }}
+	if err := clash.Open(context.Background()); err == nil {
+		clash.Close()
+		t.Fatal("a second server on the same port started")
+	}
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

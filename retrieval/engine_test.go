@@ -1,0 +1,257 @@
+package retrieval
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/quotebot/quotebot/corpus"
+)
+
+// mustDocs parses documents given as name → text.
+func mustDocs(tb testing.TB, files map[string]string) []corpus.Document {
+	tb.Helper()
+	fsys := fstest.MapFS{}
+	for name, text := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(text)}
+	}
+	docs, err := corpus.Load(fsys, corpus.Options{})
+	if err != nil {
+		tb.Fatalf("load: %v", err)
+	}
+	return docs
+}
+
+// mustSeed returns the built-in statement.
+func mustSeed(tb testing.TB) []corpus.Document {
+	tb.Helper()
+	docs, err := corpus.Load(corpus.Seed(), corpus.Options{})
+	if err != nil {
+		tb.Fatalf("load seed: %v", err)
+	}
+	return docs
+}
+
+// mustIndex opens an engine over docs with cfg.
+func mustIndex(tb testing.TB, docs []corpus.Document, cfg Config) *Engine {
+	tb.Helper()
+	e, err := Open(context.Background(), docs, cfg)
+	if err != nil {
+		tb.Fatalf("open: %v", err)
+	}
+	return e
+}
+
+func mustAnswer(tb testing.TB, e *Engine, q string, top int) Answer {
+	tb.Helper()
+	a, err := e.Answer(context.Background(), q, top)
+	if err != nil {
+		tb.Fatalf("answer %q: %v", q, err)
+	}
+	return a
+}
+
+func TestAnswerSeed(t *testing.T) {
+	e := mustIndex(t, mustSeed(t), Config{})
+	tests := []struct {
+		name      string
+		q         string
+		found     bool
+		paragraph int    // of the first passage, when found
+		highlight string // a substring of its highlight
+	}{
+		{"fisheries to fishing industry", "what did they say about fisheries?", true, 7, "cooperation on fishing industry"},
+		{"flights", "What about flights between China and Peru?", true, 5, "direct flights"},
+		{"multi-word lemma", "Did they mention artificial intelligence?", true, 6, "artificial intelligence"},
+		{"slack mention", "<@U0LAN0Z89> what about the WTO dispute settlement mechanism?", true, 11, "dispute settlement mechanism"},
+		{"not covered", "What did they say about football?", false, 0, ""},
+		{"not covered, two words", "Did they discuss nuclear weapons?", false, 0, ""},
+		{"only framing", "what did they say?", false, 0, ""},
+		{"empty", "", false, 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := mustAnswer(t, e, tt.q, 3)
+			if a.Found != tt.found {
+				t.Fatalf("found = %v, want %v (%+v)", a.Found, tt.found, a)
+			}
+			if !tt.found {
+				if len(a.Passages) != 0 {
+					t.Errorf("not found but %d passages", len(a.Passages))
+				}
+				if len(a.Topics) == 0 {
+					t.Errorf("not found without topics")
+				}
+				return
+			}
+			h := a.Passages[0]
+			if h.Paragraph != tt.paragraph {
+				t.Errorf("paragraph = %d, want %d", h.Paragraph, tt.paragraph)
+			}
+			if !strings.Contains(h.Highlight, tt.highlight) {
+				t.Errorf("highlight %q lacks %q", h.Highlight, tt.highlight)
+			}
+			if h.Title == "" || h.Date != "Nov 15, 2024" || h.Doc != "china-peru-statement" {
+				t.Errorf("citation = %q %q %q", h.Doc, h.Title, h.Date)
+			}
+		})
+	}
+}
+
+// TestAnswerInvariants checks what every answer promises, whatever the
+// question: verbatim text, highlights made of the text's own sentences,
+// scores in order, at most top passages, and "passages": [] in JSON.
+func TestAnswerInvariants(t *testing.T) {
+	docs := mustSeed(t)
+	byID := map[string]corpus.Passage{}
+	for _, p := range docs[0].Passages {
+		byID[p.ID] = p
+	}
+	e := mustIndex(t, docs, Config{})
+	for _, q := range []string{"fisheries", "trade and cooperation between China and Peru", "football", "WTO", "digital", "?", "the the the"} {
+		for _, top := range []int{1, 2, 3, 10} {
+			a := mustAnswer(t, e, q, top)
+			if len(a.Passages) > top {
+				t.Errorf("%q top %d: %d passages", q, top, len(a.Passages))
+			}
+			for i, h := range a.Passages {
+				p, ok := byID[h.ID]
+				if !ok || p.Text != h.Text {
+					t.Errorf("%q: passage %q is not verbatim from the corpus", q, h.ID)
+				}
+				for _, s := range h.Spans {
+					if !strings.Contains(h.Highlight, h.Text[s.Start:s.End]) {
+						t.Errorf("%q: span %v not in highlight", q, s)
+					}
+				}
+				if !strings.Contains(h.Text, strings.Split(h.Highlight, " ")[0]) || h.Highlight == "" {
+					t.Errorf("%q: highlight %q not from text", q, h.Highlight)
+				}
+				if i > 0 && h.Score > a.Passages[i-1].Score {
+					t.Errorf("%q: scores out of order", q)
+				}
+			}
+			b, _ := json.Marshal(a)
+			if !strings.Contains(string(b), `"passages":[`) {
+				t.Errorf("%q: JSON %s lacks a passages array", q, b)
+			}
+		}
+	}
+}
+
+// TestExpansionNeverOutranksExact puts the question's own word and a
+// WordNet relative of it in two passages: the exact one must rank first,
+// and the relative must still be found when it is alone.
+func TestExpansionNeverOutranksExact(t *testing.T) {
+	tests := []struct {
+		name, q, exact, related string
+	}{
+		{"derived form", "fisheries",
+			"The ministers reviewed the fisheries of the southern coast.",
+			"The ministers spoke about fishing rights and fishing quotas and the fishing fleet."},
+		{"synonym", "pact",
+			"Both sides signed the pact on Monday.",
+			"Both sides signed the treaty on Monday, and the treaty enters into force in May."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			docs := mustDocs(t, map[string]string{"a.txt": tt.exact + "\n\n" + tt.related + "\n\nThe weather was fine all week.\n"})
+			e := mustIndex(t, docs, Config{})
+			a := mustAnswer(t, e, tt.q, 3)
+			if !a.Found || a.Passages[0].Text != tt.exact {
+				t.Fatalf("first passage = %+v, want the exact match", a.Passages)
+			}
+			alone := mustIndex(t, mustDocs(t, map[string]string{"a.txt": tt.related + "\n\nThe weather was fine all week.\n"}), Config{})
+			if a := mustAnswer(t, alone, tt.q, 3); !a.Found || a.Passages[0].Text != tt.related {
+				t.Fatalf("related passage alone: %+v", a)
+			}
+		})
+	}
+}
+
+// TestSmallCorpus asks for more passages than the collection holds, which
+// chromem-go refuses unless the engine caps it.
+func TestSmallCorpus(t *testing.T) {
+	e := mustIndex(t, mustDocs(t, map[string]string{"one.txt": "Title: One\n\nThe council approved the new library budget.\n"}), Config{})
+	a := mustAnswer(t, e, "library budget", 10)
+	if !a.Found || len(a.Passages) != 1 || a.Passages[0].Paragraph != 1 {
+		t.Fatalf("answer = %+v", a)
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	_, err := Open(context.Background(), mustDocs(t, map[string]string{"empty.txt": "Title: Nothing\n"}), Config{})
+	if err != ErrNoPassages {
+		t.Fatalf("Open(no passages) = %v, want ErrNoPassages", err)
+	}
+}
+
+func TestTopics(t *testing.T) {
+	e := mustIndex(t, mustSeed(t), Config{})
+	topics := e.Topics()
+	if len(topics) < 5 || len(topics) > maxTopics {
+		t.Fatalf("topics = %q", topics)
+	}
+	text := strings.ToLower(e.passages[0].Text)
+	for _, p := range e.passages[1:] {
+		text += " " + strings.ToLower(p.Text)
+	}
+	for _, tp := range topics {
+		if !strings.Contains(text, strings.ToLower(tp)) {
+			t.Errorf("topic %q is not quoted from the document", tp)
+		}
+	}
+}
+
+// evalSets are the evaluation sets with the least each must score: the seed
+// set at the issue's bar, the others at their measured figures, to catch
+// regressions on documents the ranking was not built around.
+var evalSets = []struct {
+	set, corpus       string
+	recall1, noAnswer float64
+}{
+	{"../testdata/seed-questions.jsonl", "", 1, 1},
+	{"../testdata/eval/plastic-pollution-strategy.jsonl", "../testdata/docs/plastic-pollution", 0.63, 0.69},
+	{"../testdata/eval/us-new-zealand-joint-statement.jsonl", "../testdata/docs/us-new-zealand", 0.60, 0.65},
+}
+
+func TestEvalSets(t *testing.T) {
+	for _, es := range evalSets {
+		t.Run(filepath.Base(es.set), func(t *testing.T) {
+			docs := mustSeed(t)
+			if es.corpus != "" {
+				var err error
+				if docs, err = corpus.Load(os.DirFS(es.corpus), corpus.Options{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			f, err := os.Open(es.set)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			set, err := ReadEvalSet(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := mustIndex(t, docs, Config{})
+			res, m, err := Evaluate(context.Background(), e.Answer, set)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Log(m)
+			if m.Recall1 < es.recall1 || m.NoAnswer < es.noAnswer {
+				for _, r := range res {
+					if !r.Correct() {
+						t.Logf("wrong: %q found=%v rank=%d", r.Question.Q, r.Answer.Found, r.Rank)
+					}
+				}
+				t.Errorf("%s, want recall@1 ≥ %.3f and noanswer ≥ %.3f", m, es.recall1, es.noAnswer)
+			}
+		})
+	}
+}

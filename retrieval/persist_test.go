@@ -1,0 +1,181 @@
+package retrieval
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+)
+
+// fakeEmbedder wraps the built-in embedder, folding its vectors to dim
+// dimensions, and counts the texts it embeds. err, when set, is returned
+// instead.
+type fakeEmbedder struct {
+	id    string
+	dim   int
+	calls atomic.Int64
+	err   error
+	local *Local
+}
+
+func newFake(id string, dim int) *fakeEmbedder {
+	return &fakeEmbedder{id: id, dim: dim, local: NewLocal()}
+}
+
+func (f *fakeEmbedder) ID() string { return f.id }
+
+func (f *fakeEmbedder) Embed(ctx context.Context, text string) ([]float32, error) {
+	f.calls.Add(1)
+	if f.err != nil {
+		return nil, f.err
+	}
+	v, _ := f.local.Embed(ctx, text)
+	out := make([]float32, f.dim)
+	for i, x := range v {
+		out[i%f.dim] += x
+	}
+	normalize(out)
+	return out, nil
+}
+
+var persistQuestions = []string{"what did they say about fisheries?", "flights", "WTO reform", "football"}
+
+func answersJSON(tb testing.TB, e *Engine) string {
+	tb.Helper()
+	var all []Answer
+	for _, q := range persistQuestions {
+		all = append(all, mustAnswer(tb, e, q, 3))
+	}
+	b, err := json.Marshal(all)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestPersistReload(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	docs := mustSeed(t)
+	first := mustIndex(t, docs, Config{Path: dir})
+	if st := first.Stats(); st.Loaded || st.Embedded != first.Len() {
+		t.Fatalf("first open stats = %+v, want a full build of %d", st, first.Len())
+	}
+	emb := newFake(NewLocal().ID(), LocalDim)
+	second := mustIndex(t, docs, Config{Path: dir, Embedder: emb})
+	if st := second.Stats(); !st.Loaded || st.Embedded != 0 {
+		t.Fatalf("second open stats = %+v, want loaded", st)
+	}
+	if n := emb.calls.Load(); n != 0 {
+		t.Fatalf("reload embedded %d texts, want none", n)
+	}
+	if a, b := answersJSON(t, first), answersJSON(t, mustIndex(t, docs, Config{Path: dir})); a != b {
+		t.Fatalf("reloaded index answers differently:\n%s\n%s", a, b)
+	}
+}
+
+func TestRebuildOnEmbedderChange(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	docs := mustSeed(t)
+	a := newFake("fake-a/8", 8)
+	mustIndex(t, docs, Config{Path: dir, Embedder: a})
+	b := newFake("fake-b/16", 16)
+	e := mustIndex(t, docs, Config{Path: dir, Embedder: b})
+	if st := e.Stats(); st.Loaded || st.Reused != 0 || st.Embedded != e.Len() {
+		t.Fatalf("stats after embedder change = %+v, want a full rebuild", st)
+	}
+	m, err := readManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Embedder != "fake-b/16" || m.Dim != 16 {
+		t.Fatalf("manifest = %+v", m)
+	}
+	// Every stored vector is the new embedder's: a question embeds to 16
+	// dimensions and the query must not fail on a dimension mismatch.
+	if ans := mustAnswer(t, e, "fisheries", 3); !ans.Found {
+		t.Fatalf("answer after rebuild: %+v", ans)
+	}
+	if _, err := e.col.QueryEmbedding(context.Background(), make16(), e.Len(), nil, nil); err != nil {
+		t.Fatalf("collection holds vectors of another dimension: %v", err)
+	}
+}
+
+func make16() []float32 {
+	v := make([]float32, 16)
+	v[0] = 1
+	return v
+}
+
+func TestReuseUnchangedPassages(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	seed := mustSeed(t)
+	emb := newFake("fake/32", 32)
+	mustIndex(t, seed, Config{Path: dir, Embedder: emb})
+	extra := mustDocs(t, map[string]string{"extra.txt": "Title: Extra\n\nThe library opens at nine.\n\nThe pool closes at six.\n\nThe park is free on Sundays.\n"})
+	emb.calls.Store(0)
+	e := mustIndex(t, append(seed, extra...), Config{Path: dir, Embedder: emb})
+	st := e.Stats()
+	if st.Reused != len(seed[0].Passages) || st.Embedded != len(extra[0].Passages) {
+		t.Fatalf("stats = %+v, want %d reused and %d embedded", st, len(seed[0].Passages), len(extra[0].Passages))
+	}
+	if n := emb.calls.Load(); n != int64(len(extra[0].Passages)) {
+		t.Fatalf("embedded %d texts, want %d", n, len(extra[0].Passages))
+	}
+}
+
+func TestInterruptedBuild(t *testing.T) {
+	docs := mustSeed(t)
+	changed := append(mustSeed(t), mustDocs(t, map[string]string{"new.txt": "The harbour was dredged in spring.\n\nThe bridge reopened in June.\n\nThe ferry runs hourly.\n"})...)
+	tests := []struct {
+		name  string
+		crash func(t *testing.T, dir string)
+	}{
+		{"leftover temporary build", func(t *testing.T, dir string) {
+			if err := os.MkdirAll(filepath.Join(dir+".tmp", "junk"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(filepath.Join(dir+".tmp", "junk", "x.gob"), []byte("half"), 0o644)
+		}},
+		{"killed between the two renames", func(t *testing.T, dir string) {
+			if err := os.Rename(dir, dir+".old"); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"build cancelled", func(t *testing.T, dir string) {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			emb := newFake(NewLocal().ID(), LocalDim)
+			emb.err = context.Canceled
+			if _, err := Open(ctx, changed, Config{Path: dir, Embedder: emb}); err == nil {
+				t.Fatal("cancelled build succeeded")
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "index")
+			want := answersJSON(t, mustIndex(t, docs, Config{Path: dir}))
+			tt.crash(t, dir)
+			e := mustIndex(t, docs, Config{Path: dir})
+			if !e.Stats().Loaded {
+				t.Fatalf("previous index not used after %s: %+v", tt.name, e.Stats())
+			}
+			if got := answersJSON(t, e); got != want {
+				t.Fatalf("answers changed after %s", tt.name)
+			}
+		})
+	}
+}
+
+func TestEmbedderError(t *testing.T) {
+	boom := errors.New("provider down")
+	emb := newFake("fake/8", 8)
+	emb.err = boom
+	_, err := Open(context.Background(), mustSeed(t), Config{Embedder: emb})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Open = %v, want it to wrap the embedder's error", err)
+	}
+}

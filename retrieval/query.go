@@ -1,0 +1,163 @@
+package retrieval
+
+import (
+	"strings"
+)
+
+// variant is one term that answers for a word of the question.
+type variant struct {
+	term string
+	// weight is 1 for the word's own forms, relatedWeight × the WordNet
+	// relation's weight for a related lemma.
+	weight float64
+	// credit is how much of the word a passage containing term covers: 1 for
+	// the word's own forms, the relation's weight for a related lemma.
+	credit float64
+	exact  bool
+}
+
+// slot is one content word (or multi-word lemma) of the question.
+type slot struct {
+	word     string
+	variants []variant
+	// imp is how informative the word is: the idf of its most common exact
+	// form in this corpus (the largest idf when no passage has any form),
+	// times its specificity in general English.
+	imp float64
+	// exactIDF caps the idf of the slot's related lemmas, so a related word
+	// never scores above the word itself.
+	exactIDF float64
+	// phrase slots add to the ranking but not to coverage: their words are
+	// slots of their own already.
+	phrase bool
+}
+
+// query is an analyzed question.
+type query struct {
+	text  string
+	slots []slot
+}
+
+// newQuery analyzes a normalized question against the index's statistics.
+func (e *Engine) newQuery(text string) query {
+	toks := tokenize(text)
+	q := query{text: text}
+	seen := map[string]bool{}
+	for _, t := range toks {
+		if isStopword(t.word) || seen[t.word] {
+			continue
+		}
+		seen[t.word] = true
+		wi := e.an.info(t.word)
+		q.slots = append(q.slots, e.makeSlot(t.word, wi.forms, wi.specificity, false))
+	}
+	for _, p := range e.an.phrases(toks) {
+		if seen[p.text] {
+			continue
+		}
+		seen[p.text] = true
+		q.slots = append(q.slots, e.makeSlot(p.text, []string{p.text}, e.an.specificity([]string{p.text}), true))
+	}
+	return q
+}
+
+func (e *Engine) makeSlot(word string, forms []string, specificity float64, isPhrase bool) slot {
+	s := slot{word: word, phrase: isPhrase}
+	have := map[string]int{}
+	maxDF := 0
+	for _, f := range forms {
+		if _, ok := have[f]; ok {
+			continue
+		}
+		have[f] = len(s.variants)
+		s.variants = append(s.variants, variant{term: f, weight: 1, credit: 1, exact: true})
+		maxDF = max(maxDF, e.lex.df(f))
+	}
+	s.exactIDF = e.lex.idf(maxDF)
+	s.imp = s.exactIDF * specificity
+	for _, f := range forms {
+		if strings.HasPrefix(f, stemPrefix) {
+			continue
+		}
+		for _, r := range e.an.lex.Related(f) {
+			v := variant{term: r.Lemma, weight: relatedWeight * float64(r.Weight), credit: float64(r.Weight)}
+			if i, ok := have[r.Lemma]; ok {
+				if !s.variants[i].exact && v.weight > s.variants[i].weight {
+					s.variants[i] = v
+				}
+				continue
+			}
+			have[r.Lemma] = len(s.variants)
+			s.variants = append(s.variants, v)
+		}
+	}
+	return s
+}
+
+// lexicalScores ranks passages by the sum over slots of the best variant's
+// BM25 contribution. It returns the score of every passage (indexed by
+// passage) and the passages with a score above zero.
+func (e *Engine) lexicalScores(q query) ([]float64, []int32) {
+	n := e.lex.N()
+	total := make([]float64, n)
+	slotAcc := make([]float64, n)
+	var touched, slotTouched []int32
+	for _, s := range q.slots {
+		slotTouched = slotTouched[:0]
+		for _, v := range s.variants {
+			df := e.lex.df(v.term)
+			if df == 0 {
+				continue
+			}
+			idf := e.lex.idf(df)
+			if !v.exact {
+				idf = min(idf, s.exactIDF)
+			}
+			e.lex.score(v.term, v.weight, idf, slotAcc, &slotTouched)
+		}
+		for _, d := range slotTouched {
+			if total[d] == 0 {
+				touched = append(touched, d)
+			}
+			total[d] += slotAcc[d]
+			slotAcc[d] = 0
+		}
+	}
+	return total, touched
+}
+
+// coverage is how much of the question's informative content a text covers,
+// from 0 to 1: the sum over word slots of credit × importance, over the sum
+// of importance. has reports whether the text contains a term. It also
+// returns the covered importance, unnormalized.
+func (e *Engine) coverage(q query, has func(term string) bool) (float64, float64) {
+	var got, all float64
+	for _, s := range q.slots {
+		if s.phrase {
+			continue
+		}
+		all += s.imp
+		got += slotCredit(s, has) * s.imp
+	}
+	if all == 0 {
+		return 0, 0
+	}
+	return got / all, got
+}
+
+func slotCredit(s slot, has func(term string) bool) float64 {
+	best := 0.0
+	for _, v := range s.variants {
+		if v.credit > best && has(v.term) {
+			best = v.credit
+		}
+	}
+	return best
+}
+
+// termSet is the set of exact terms of text.
+func (a *analyzer) termSet(text string) map[string]bool {
+	set := map[string]bool{}
+	a.exactTerms(text, func(t string) { set[t] = true })
+	return set
+}

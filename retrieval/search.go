@@ -1,0 +1,228 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/quotebot/quotebot/corpus"
+)
+
+// DefaultTop is the number of passages an answer quotes at most when the
+// caller does not say.
+const DefaultTop = 3
+
+// Ranking settings. They are fractions of a question's own content and of
+// the best candidate's score, so they carry over from one document to the
+// next; see README.md ("How answers are chosen").
+const (
+	// minCoverage is the share of the question's informative content (its
+	// words weighted by idf) the best passage must cover for an answer.
+	minCoverage = 0.4
+	// keepRatio drops passages scoring below this share of the best one.
+	keepRatio = 0.6
+	// candidates is how many passages each ranking contributes.
+	candidates = 50
+	// Weights of the fused score.
+	weightCoverage = 0.5
+	weightLexical  = 0.3
+	weightDense    = 0.2
+)
+
+// candidate is a passage being ranked for a question.
+type candidate struct {
+	idx      int
+	lexical  float64
+	dense    float64
+	coverage float64
+	score    float64
+}
+
+// Answer answers question with at most top passages (top <= 0 means
+// DefaultTop). A question with no topic words (empty, or only "what did they
+// say?") gets Found=false with the covered Topics.
+func (e *Engine) Answer(ctx context.Context, question string, top int) (Answer, error) {
+	if top <= 0 {
+		top = DefaultTop
+	}
+	ans := Answer{Question: question, Passages: []Hit{}}
+	q := e.newQuery(NormalizeQuestion(question))
+	words := 0
+	for _, s := range q.slots {
+		if !s.phrase {
+			words++
+		}
+	}
+	if words == 0 {
+		ans.Topics = e.Topics()
+		return ans, nil
+	}
+	cands, err := e.rank(ctx, q)
+	if err != nil {
+		return Answer{}, err
+	}
+	if len(cands) == 0 || cands[0].coverage < minCoverage {
+		ans.Topics = e.Topics()
+		return ans, nil
+	}
+	ans.Found = true
+	best := cands[0].score
+	for _, c := range cands {
+		if len(ans.Passages) == top || c.score < keepRatio*best || c.coverage < minCoverage/2 {
+			break
+		}
+		ans.Passages = append(ans.Passages, e.hit(q, c))
+	}
+	return ans, nil
+}
+
+// rank returns the candidates best first, each with its fused score.
+func (e *Engine) rank(ctx context.Context, q query) ([]candidate, error) {
+	lex, touched := e.lexicalScores(q)
+	byIdx := map[int]*candidate{}
+	var cands []*candidate
+	add := func(i int) *candidate {
+		if c, ok := byIdx[i]; ok {
+			return c
+		}
+		c := &candidate{idx: i}
+		byIdx[i] = c
+		cands = append(cands, c)
+		return c
+	}
+	maxLex := 0.0
+	for _, d := range topDocs(lex, touched, candidates) {
+		c := add(int(d))
+		c.lexical = lex[d]
+		maxLex = max(maxLex, c.lexical)
+	}
+	dense, err := e.denseSearch(ctx, q.text, candidates)
+	if err != nil {
+		return nil, err
+	}
+	for i, sim := range dense {
+		c := add(i)
+		c.dense = sim
+		c.lexical = lex[i]
+		maxLex = max(maxLex, c.lexical)
+	}
+	for _, c := range cands {
+		c.coverage, _ = e.coverage(q, func(term string) bool { return e.lex.has(c.idx, term) })
+		lexN := 0.0
+		if maxLex > 0 {
+			lexN = c.lexical / maxLex
+		}
+		c.score = weightCoverage*c.coverage + weightLexical*lexN + weightDense*math.Max(0, c.dense)
+	}
+	slices.SortStableFunc(cands, func(a, b *candidate) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return a.idx - b.idx
+	})
+	out := make([]candidate, len(cands))
+	for i, c := range cands {
+		out[i] = *c
+	}
+	return out, nil
+}
+
+// denseSearch returns the cosine similarity of the n passages nearest to
+// text, by passage number.
+func (e *Engine) denseSearch(ctx context.Context, text string, n int) (map[int]float64, error) {
+	n = min(n, e.col.Count())
+	if n == 0 || strings.TrimSpace(text) == "" {
+		return nil, nil
+	}
+	v, err := e.emb.Embed(ctx, text)
+	if err != nil {
+		return nil, fmt.Errorf("embed question: %w", err)
+	}
+	if len(v) != e.dim {
+		return nil, fmt.Errorf("embedder %s returned %d dimensions, the index has %d", e.emb.ID(), len(v), e.dim)
+	}
+	if isZero(v) {
+		return nil, nil
+	}
+	res, err := e.col.QueryEmbedding(ctx, v, n, nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("query index: %w", err)
+	}
+	out := make(map[int]float64, len(res))
+	for _, r := range res {
+		if i, ok := e.byID[r.ID]; ok {
+			out[i] = float64(r.Similarity)
+		}
+	}
+	return out, nil
+}
+
+func isZero(v []float32) bool {
+	for _, x := range v {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// hit turns a ranked candidate into a quoted passage with its highlight.
+func (e *Engine) hit(q query, c candidate) Hit {
+	p := e.passages[c.idx]
+	spans := e.highlight(q, p)
+	parts := make([]string, len(spans))
+	for i, s := range spans {
+		parts[i] = p.Text[s.Start:s.End]
+	}
+	return Hit{
+		ID:        p.ID,
+		Doc:       p.DocID,
+		Title:     p.Title,
+		Date:      p.Date,
+		Paragraph: p.Paragraph,
+		Text:      p.Text,
+		Highlight: strings.Join(parts, " "),
+		Score:     math.Round(c.score*1000) / 1000,
+		Spans:     spans,
+	}
+}
+
+// highlight picks the sentences of p that best answer q: the sentence that
+// covers the most of the question's content, and any other sentence that
+// covers nearly as much (at least 80%). A passage with no matching sentence
+// highlights its first.
+func (e *Engine) highlight(q query, p corpus.Passage) []corpus.Span {
+	sents := p.Sentences
+	if len(sents) == 0 {
+		return []corpus.Span{{Start: 0, End: len(p.Text)}}
+	}
+	scores := make([]float64, len(sents))
+	best := 0.0
+	for i, s := range sents {
+		terms := e.an.termSet(p.Text[s.Start:s.End])
+		has := func(term string) bool { return terms[term] }
+		_, got := e.coverage(q, has)
+		for _, sl := range q.slots {
+			if sl.phrase {
+				got += slotCredit(sl, has) * sl.imp * 0.5
+			}
+		}
+		scores[i] = got
+		best = max(best, got)
+	}
+	if best == 0 {
+		return sents[:1]
+	}
+	var out []corpus.Span
+	for i, s := range sents {
+		if scores[i] >= 0.8*best {
+			out = append(out, s)
+		}
+	}
+	return out
+}
