@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/quotebot/quotebot/bot/slackbot"
+)
+
+// startSlack starts the Slack integration when SLACK_BOT_TOKEN is set:
+// Socket Mode when SLACK_APP_TOKEN is set too, otherwise the signed HTTP
+// routes /slack/events, /slack/commands and /slack/interactions on env.Mux.
+// It counts questions by surface and outcome, and refused requests by reason.
+func startSlack(ctx context.Context, env platformEnv) (func(), error) {
+	cfg := slackbot.Config{
+		BotToken:      env.Getenv("SLACK_BOT_TOKEN"),
+		AppToken:      env.Getenv("SLACK_APP_TOKEN"),
+		SigningSecret: env.Getenv("SLACK_SIGNING_SECRET"),
+		APIURL:        env.Getenv("SLACK_API_URL"),
+		Answerer:      env.Answerer,
+		Logger:        env.Logger.With("platform", "slack"),
+	}
+	if cfg.BotToken == "" {
+		env.Logger.Info("slack is off: SLACK_BOT_TOKEN is not set")
+		return nil, nil
+	}
+	replies := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "quotebot_slack_questions_total",
+		Help: "Slack questions by surface (mention, dm, command, share) and outcome (answered, not_covered, help, error, undelivered).",
+	}, []string{"surface", "outcome"})
+	rejected := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "quotebot_slack_rejected_total",
+		Help: "Slack requests and events dropped, by reason (bad_signature, bad_request, duplicate).",
+	}, []string{"reason"})
+	cfg.OnReply = func(surface, outcome string) { replies.WithLabelValues(surface, outcome).Inc() }
+	cfg.OnReject = func(reason string) { rejected.WithLabelValues(reason).Inc() }
+
+	b, err := slackbot.New(cfg)
+	switch {
+	case errors.Is(err, slackbot.ErrNoSigningSecret):
+		return nil, fmt.Errorf("SLACK_SIGNING_SECRET is not set: %w", err)
+	case errors.Is(err, slackbot.ErrBadAppToken):
+		return nil, fmt.Errorf("SLACK_APP_TOKEN: %w", err)
+	case err != nil:
+		return nil, err
+	}
+	for _, c := range []prometheus.Collector{replies, rejected} {
+		if err := env.Metrics.Register(c); err != nil {
+			return nil, fmt.Errorf("slack metrics: %w", err)
+		}
+	}
+	if err := b.Start(ctx); err != nil {
+		b.Stop()
+		if b.UserID() == "" { // auth.test failed
+			return nil, fmt.Errorf("%w (check SLACK_BOT_TOKEN)", err)
+		}
+		return nil, fmt.Errorf("%w (check SLACK_APP_TOKEN)", err)
+	}
+	b.Routes(env.Mux)
+	mode := "http"
+	if b.SocketMode() {
+		mode = "socket"
+	}
+	env.Logger.Info("slack is on", "mode", mode, "bot_user", b.UserID())
+	return b.Stop, nil
+}
