@@ -1,0 +1,69 @@
+package discordbot
+
+import (
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// onMessageCreate answers `@bot question` in a channel and any direct
+// message with a reply to that message.
+func (b *Bot) onMessageCreate(_ *discordgo.Session, mc *discordgo.MessageCreate) {
+	defer b.recoverPanic("message")
+	if !b.begin() {
+		return
+	}
+	defer b.end()
+	m := mc.Message
+	question, ok := b.questionOf(m)
+	if !ok {
+		b.observe("message", "ignored")
+		return
+	}
+	if !b.seen.add("message:" + m.ID) {
+		b.observe("message", "duplicate")
+		return
+	}
+	r := <-b.startAnswer(question, "@"+b.botName)
+	if _, err := b.session.ChannelMessageSendComplex(m.ChannelID, r.messageSend(m), discordgo.WithContext(b.ctx)); err != nil {
+		b.observe("message", b.deliveryFailure(err, "reply", m.ChannelID))
+		return
+	}
+	b.observe("message", r.outcome)
+}
+
+// questionOf returns the question m asks the bot and whether it asks one.
+// Messages from bots (this one included) and system messages ask nothing;
+// in a server only a message that mentions the bot asks (a bare mention
+// asks for help); in a direct message any text does. The bot's mentions
+// are removed from the question.
+func (b *Bot) questionOf(m *discordgo.Message) (string, bool) {
+	if m == nil || m.Author == nil || m.Author.Bot || m.Author.System || m.Author.ID == b.userID {
+		return "", false
+	}
+	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
+		return "", false
+	}
+	question, mentioned := stripMention(m.Content, b.userID)
+	if m.GuildID != "" {
+		return question, mentioned
+	}
+	return question, strings.TrimSpace(m.Content) != ""
+}
+
+// stripMention removes every mention of the user id (<@id> and the older
+// nickname form <@!id>) from content, tidies the spaces left behind, and
+// reports whether there was one.
+func stripMention(content, id string) (string, bool) {
+	if id == "" {
+		return strings.TrimSpace(content), false
+	}
+	found := false
+	for _, tag := range []string{"<@" + id + ">", "<@!" + id + ">"} {
+		if strings.Contains(content, tag) {
+			found = true
+			content = strings.ReplaceAll(content, tag, " ")
+		}
+	}
+	return strings.Join(strings.Fields(content), " "), found
+}
