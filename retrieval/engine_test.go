@@ -255,3 +255,36 @@ func TestEvalSets(t *testing.T) {
 		})
 	}
 }
+
+func TestHighlight(t *testing.T) {
+	text := "The council met on Monday. The library budget was approved. The library will open longer hours. The pool closes in May for repairs."
+	e := mustIndex(t, mustDocs(t, map[string]string{"m.txt": text + "\n\nThe weather was fine.\n\nNothing else happened.\n"}), Config{})
+	tests := []struct {
+		name string
+		q    string
+		want []string // highlighted sentences, in order
+	}{
+		{"one sentence", "library budget", []string{"The library budget was approved."}},
+		{"first of equals only", "library", []string{"The library budget was approved."}},
+		{"two topics, two sentences", "library budget and pool repairs", []string{"The library budget was approved.", "The pool closes in May for repairs."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := mustAnswer(t, e, tt.q, 1)
+			if !a.Found {
+				t.Fatalf("not found: %+v", a)
+			}
+			h := a.Passages[0]
+			var got []string
+			for _, s := range h.Spans {
+				got = append(got, h.Text[s.Start:s.End])
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Fatalf("highlight %q, want %q", got, tt.want)
+			}
+			if h.Highlight != strings.Join(tt.want, " ") {
+				t.Fatalf("Highlight %q", h.Highlight)
+			}
+		})
+	}
+}

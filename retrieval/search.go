@@ -193,36 +193,73 @@ func (e *Engine) hit(q query, c candidate) Hit {
 }
 
 // highlight picks the sentences of p that best answer q: the sentence that
-// covers the most of the question's content, and any other sentence that
-// covers nearly as much (at least 80%). A passage with no matching sentence
-// highlights its first.
+// covers the most of the question's content (multi-word lemmas count half
+// again), then, while fewer than maxHighlight are picked, the sentence that
+// adds the most content not yet covered, if that is at least a quarter of
+// the question's content. A passage with no matching sentence highlights its
+// first. Spans are returned in text order.
 func (e *Engine) highlight(q query, p corpus.Passage) []corpus.Span {
 	sents := p.Sentences
 	if len(sents) == 0 {
 		return []corpus.Span{{Start: 0, End: len(p.Text)}}
 	}
-	scores := make([]float64, len(sents))
-	best := 0.0
+	// credit[i][k] is sentence i's credit for slot k.
+	credit := make([][]float64, len(sents))
+	total := 0.0
+	for _, sl := range q.slots {
+		if !sl.phrase {
+			total += sl.imp
+		}
+	}
 	for i, s := range sents {
 		terms := e.an.termSet(p.Text[s.Start:s.End])
 		has := func(term string) bool { return terms[term] }
-		_, got := e.coverage(q, has)
-		for _, sl := range q.slots {
-			if sl.phrase {
-				got += slotCredit(sl, has) * sl.imp * 0.5
+		credit[i] = make([]float64, len(q.slots))
+		for k, sl := range q.slots {
+			credit[i][k] = slotCredit(sl, has)
+		}
+	}
+	covered := make([]float64, len(q.slots))
+	gain := func(i int) float64 {
+		g := 0.0
+		for k, sl := range q.slots {
+			if extra := credit[i][k] - covered[k]; extra > 0 {
+				w := sl.imp
+				if sl.phrase {
+					w *= 0.5
+				}
+				g += extra * w
 			}
 		}
-		scores[i] = got
-		best = max(best, got)
+		return g
 	}
-	if best == 0 {
+	picked := map[int]bool{}
+	for len(picked) < maxHighlight {
+		best, bestGain := -1, 0.0
+		for i := range sents {
+			if g := gain(i); !picked[i] && g > bestGain {
+				best, bestGain = i, g
+			}
+		}
+		if best < 0 || (len(picked) > 0 && bestGain < 0.25*total) {
+			break
+		}
+		picked[best] = true
+		for k := range covered {
+			covered[k] = max(covered[k], credit[best][k])
+		}
+	}
+	if len(picked) == 0 {
 		return sents[:1]
 	}
 	var out []corpus.Span
 	for i, s := range sents {
-		if scores[i] >= 0.8*best {
+		if picked[i] {
 			out = append(out, s)
 		}
 	}
 	return out
 }
+
+// maxHighlight is the most sentences a highlight holds.
+const maxHighlight = 3
