@@ -118,12 +118,9 @@ func (e *Engine) embedFunc() chromem.EmbeddingFunc {
 }
 
 // buildCollection embeds every passage (taking vectors from reuse when it has
-// the passage's ID) into a new collection of db.
+// the passage's ID) into a new collection of db, whose metadata records the
+// embedder's ID and dimension.
 func (e *Engine) buildCollection(ctx context.Context, db *chromem.DB, reuse map[string][]float32) (*chromem.Collection, int, error) {
-	col, err := db.CreateCollection(collectionName, map[string]string{"embedder": e.emb.ID()}, e.embedFunc())
-	if err != nil {
-		return nil, 0, fmt.Errorf("create collection: %w", err)
-	}
 	vecs := make([][]float32, len(e.passages))
 	var todo []int
 	for i, p := range e.passages {
@@ -139,6 +136,11 @@ func (e *Engine) buildCollection(ctx context.Context, db *chromem.DB, reuse map[
 		return nil, 0, err
 	}
 	dim := len(vecs[0])
+	meta := map[string]string{"embedder": e.emb.ID(), "dim": fmt.Sprint(dim)}
+	col, err := db.CreateCollection(collectionName, meta, e.embedFunc())
+	if err != nil {
+		return nil, 0, fmt.Errorf("create collection: %w", err)
+	}
 	cdocs := make([]chromem.Document, len(e.passages))
 	for i, p := range e.passages {
 		if len(vecs[i]) != dim || dim == 0 {

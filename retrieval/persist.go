@@ -61,11 +61,25 @@ func readManifest(dir string) (manifest, error) {
 }
 
 // openPersistent loads the index at path when it matches, and otherwise
-// builds a new one in path+".tmp" and swaps it in.
+// builds a new one beside it and swaps it in. Building holds a lock file, so
+// of two processes opening a changed corpus at once one builds and the other
+// loads what it built.
 func (e *Engine) openPersistent(ctx context.Context, path string) error {
 	path = filepath.Clean(path)
-	old := path + ".old"
+	want := manifest{Format: manifestFormat, Embedder: e.emb.ID(), Corpus: e.fingerprint(), Passages: len(e.passages)}
+	if e.tryLoad(path, want) {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("create index folder: %w", err)
+	}
+	unlock, err := lockFile(path + ".lock")
+	if err != nil {
+		return fmt.Errorf("lock index %s: %w", path, err)
+	}
+	defer unlock()
 	// A build killed between its two renames leaves only the ".old" folder.
+	old := path + ".old"
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		if _, err := os.Stat(old); err == nil {
 			if err := os.Rename(old, path); err != nil {
@@ -73,22 +87,32 @@ func (e *Engine) openPersistent(ctx context.Context, path string) error {
 			}
 		}
 	}
-	want := manifest{Format: manifestFormat, Embedder: e.emb.ID(), Corpus: e.fingerprint(), Passages: len(e.passages)}
-	m, err := readManifest(path)
-	if err == nil && m.Format == want.Format && m.Embedder == want.Embedder && m.Corpus == want.Corpus && m.Passages == want.Passages {
-		if col, err := e.loadCollection(path, len(e.passages)); err == nil {
-			e.col, e.dim = col, m.Dim
-			e.stats.Loaded = true
-			return nil
-		}
+	if e.tryLoad(path, want) {
+		return nil
 	}
 	// Vectors of unchanged passages are taken from the old index when it was
 	// built by the same embedder.
 	var reuse map[string][]float32
-	if err == nil && m.Format == want.Format && m.Embedder == want.Embedder {
+	if m, err := readManifest(path); err == nil && m.Format == want.Format && m.Embedder == want.Embedder {
 		reuse = e.oldVectors(ctx, path)
 	}
 	return e.rebuild(ctx, path, want, reuse)
+}
+
+// tryLoad loads the index at path when its manifest says it was built from
+// these passages by this embedder.
+func (e *Engine) tryLoad(path string, want manifest) bool {
+	m, err := readManifest(path)
+	if err != nil || m.Format != want.Format || m.Embedder != want.Embedder || m.Corpus != want.Corpus || m.Passages != want.Passages {
+		return false
+	}
+	col, err := e.loadCollection(path, len(e.passages))
+	if err != nil {
+		return false
+	}
+	e.col, e.dim = col, m.Dim
+	e.stats.Loaded = true
+	return true
 }
 
 // loadCollection opens the persistent database at path and checks that its
@@ -125,15 +149,19 @@ func (e *Engine) oldVectors(ctx context.Context, path string) map[string][]float
 	return out
 }
 
-// rebuild writes a new index to path+".tmp", then moves the current index to
-// path+".old", the new one to path, and removes the old one.
+// rebuild writes a new index to a temporary folder beside path, then moves
+// the current index to path+".old", the new one to path, and removes the old
+// one; temporary folders left by killed builds are removed first. The
+// caller holds the lock.
 func (e *Engine) rebuild(ctx context.Context, path string, m manifest, reuse map[string][]float32) error {
-	tmp := path + ".tmp"
-	if err := os.RemoveAll(tmp); err != nil {
-		return fmt.Errorf("clear %s: %w", tmp, err)
+	if stale, _ := filepath.Glob(path + ".tmp*"); len(stale) > 0 {
+		for _, dir := range stale {
+			os.RemoveAll(dir)
+		}
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("create index folder: %w", err)
+	tmp, err := os.MkdirTemp(filepath.Dir(path), filepath.Base(path)+".tmp")
+	if err != nil {
+		return fmt.Errorf("create temporary index: %w", err)
 	}
 	db, err := chromem.NewPersistentDB(tmp, false)
 	if err != nil {

@@ -179,3 +179,38 @@ func TestEmbedderError(t *testing.T) {
 		t.Fatalf("Open = %v, want it to wrap the embedder's error", err)
 	}
 }
+
+// TestConcurrentOpen opens one index from two goroutines at once: one
+// builds, the other waits for the lock and loads what was built.
+func TestConcurrentOpen(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	docs := mustSeed(t)
+	emb := newFake("fake/8", 8)
+	type result struct {
+		e   *Engine
+		err error
+	}
+	results := make(chan result, 2)
+	for range 2 {
+		go func() {
+			e, err := Open(context.Background(), docs, Config{Path: dir, Embedder: emb})
+			results <- result{e, err}
+		}()
+	}
+	loaded := 0
+	for range 2 {
+		r := <-results
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		if r.e.Stats().Loaded {
+			loaded++
+		}
+	}
+	if n := emb.calls.Load(); n != int64(len(docs[0].Passages)) {
+		t.Fatalf("embedded %d passages, want %d (one build)", n, len(docs[0].Passages))
+	}
+	if loaded != 1 {
+		t.Fatalf("%d of 2 opens loaded the index, want 1", loaded)
+	}
+}
