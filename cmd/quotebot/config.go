@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -23,12 +24,15 @@ const maxTop = 20
 // engineConfig is what every command needs to open the answer engine.
 // Secrets (OPENAI_API_KEY) come only from the environment.
 type engineConfig struct {
-	Corpus   string
-	DB       string
-	Embedder string
-	Model    string
-	URL      string
-	APIKey   string
+	Corpus string
+	// MaxPassage is the passage length above which paragraphs are cut at
+	// sentence ends; 0 means corpus.DefaultMaxPassageChars.
+	MaxPassage int
+	DB         string
+	Embedder   string
+	Model      string
+	URL        string
+	APIKey     string
 }
 
 // engineFlags registers --corpus, --db, --embedder, --embed-model and
@@ -36,6 +40,8 @@ type engineConfig struct {
 func engineFlags(fs *flag.FlagSet, getenv func(string) string) *engineConfig {
 	c := &engineConfig{APIKey: getenv("OPENAI_API_KEY")}
 	fs.StringVar(&c.Corpus, "corpus", getenv("QUOTEBOT_CORPUS"), "`folder` of .txt, .md and .html documents (default: the built-in statement) [QUOTEBOT_CORPUS]")
+	maxPassage, _ := strconv.Atoi(getenv("QUOTEBOT_MAX_PASSAGE"))
+	fs.IntVar(&c.MaxPassage, "max-passage", maxPassage, "cut paragraphs longer than `N` bytes at sentence ends (0: 1500) [QUOTEBOT_MAX_PASSAGE]")
 	fs.StringVar(&c.DB, "db", envOr(getenv, "QUOTEBOT_DB", defaultDBPath()), "`folder` of the persistent index [QUOTEBOT_DB]")
 	fs.StringVar(&c.Embedder, "embedder", envOr(getenv, "QUOTEBOT_EMBEDDER", "local"), "`name` of the embedder: local, openai, ollama or openai-compat [QUOTEBOT_EMBEDDER]")
 	fs.StringVar(&c.Model, "embed-model", getenv("QUOTEBOT_EMBED_MODEL"), "embedding `model` (default: the provider's) [QUOTEBOT_EMBED_MODEL]")
@@ -49,6 +55,9 @@ func (c engineConfig) Validate() error {
 	case "local", "openai", "ollama", "openai-compat":
 	default:
 		return usageError{fmt.Sprintf("unknown embedder %q: want local, openai, ollama or openai-compat", c.Embedder)}
+	}
+	if c.MaxPassage < 0 {
+		return usageError{"--max-passage must be 0 or more"}
 	}
 	if c.Corpus != "" {
 		fi, err := os.Stat(c.Corpus)
@@ -96,7 +105,7 @@ func loadCorpus(c engineConfig) ([]corpus.Document, error) {
 	if c.Corpus != "" {
 		fsys = os.DirFS(c.Corpus)
 	}
-	docs, err := corpus.Load(fsys, corpus.Options{})
+	docs, err := corpus.Load(fsys, corpus.Options{MaxPassageChars: c.MaxPassage})
 	if err != nil {
 		name := c.Corpus
 		if name == "" {

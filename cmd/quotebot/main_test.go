@@ -112,6 +112,7 @@ func TestExitCodes(t *testing.T) {
 		{"missing corpus", []string{"ask", "--corpus", missing, "x"}, 1, "corpus"},
 		{"eval without file", []string{"eval"}, 2, "FILE.jsonl"},
 		{"eval missing file", []string{"eval", missing}, 1, "nope"},
+		{"negative max passage", []string{"ask", "--max-passage", "-1", "x"}, 2, "--max-passage"},
 		{"openai without key", []string{"ask", "--embedder", "openai", "x"}, 1, "OPENAI_API_KEY"},
 	}
 	for _, tt := range tests {
@@ -127,6 +128,22 @@ func TestExitCodes(t *testing.T) {
 				t.Errorf("error is more than one line: %q", errOut)
 			}
 		})
+	}
+}
+
+// TestMaxPassage cuts a long paragraph into pieces that keep its number.
+func TestMaxPassage(t *testing.T) {
+	dir := t.TempDir()
+	long := strings.Repeat("The committee reviewed the budget in detail. ", 10) + "The harbour will be dredged in spring."
+	os.WriteFile(filepath.Join(dir, "long.txt"), []byte("Title: Long\n\n"+long+"\n"), 0o644)
+	code, out, errOut := runCLI(t, "", "ask", "--json", "--corpus", dir, "--max-passage", "200", "harbour dredged")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var a retrieval.Answer
+	json.Unmarshal([]byte(out), &a)
+	if !a.Found || len(a.Passages[0].Text) > 200 || a.Passages[0].Paragraph != 1 || !strings.Contains(a.Passages[0].Text, "harbour") {
+		t.Fatalf("answer %+v", a)
 	}
 }
 
