@@ -288,3 +288,51 @@ func TestHighlight(t *testing.T) {
 		})
 	}
 }
+
+// TestFoundDecision checks the found/not-found rule on minutes nobody tuned
+// anything on: a question is answered when the best passage holds most of
+// its informative content, whatever the words that frame it.
+func TestFoundDecision(t *testing.T) {
+	minutes := strings.Join([]string{
+		"Title: Riverside Council minutes",
+		"Date: Mar 3, 2025",
+		"",
+		"The council approved the library budget for the coming year, including longer opening hours on weekends.",
+		"Members discussed the repair of the swimming pool, which will close in May for six weeks.",
+		"The mayor reported that the new bus routes to the hospital will start in September.",
+		"A resident asked about noise from the construction site near the school; the council will ask the builder to respect quiet hours.",
+		"The council agreed to plant two hundred trees along the river path this autumn.",
+		"The next meeting will take place on April 7.",
+	}, "\n")
+	e := mustIndex(t, mustDocs(t, map[string]string{"minutes.txt": minutes}), Config{})
+	tests := []struct {
+		name      string
+		q         string
+		found     bool
+		paragraph int
+	}{
+		{"all words present", "library budget", true, 1},
+		{"framed question", "what did they say about the swimming pool?", true, 2},
+		{"inflected form", "when do the new buses start?", true, 3},
+		{"derived form", "anything on tree planting?", true, 5},
+		{"generic words around the topic", "what will they do about noise?", true, 4},
+		{"absent topic", "what did they say about football?", false, 0},
+		{"absent topic with a common word", "did they talk about the football budget for the stadium?", false, 0},
+		{"absent topics only", "any news on tax rates and parking fines?", false, 0},
+		{"only framing", "what did they say?", false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := mustAnswer(t, e, tt.q, 3)
+			if a.Found != tt.found {
+				t.Fatalf("found = %v, want %v: %+v", a.Found, tt.found, a.Passages)
+			}
+			if tt.found && a.Passages[0].Paragraph != tt.paragraph {
+				t.Fatalf("first paragraph %d, want %d", a.Passages[0].Paragraph, tt.paragraph)
+			}
+			if !tt.found && (len(a.Passages) != 0 || len(a.Topics) == 0) {
+				t.Fatalf("not found should quote nothing and list topics: %+v", a)
+			}
+		})
+	}
+}
