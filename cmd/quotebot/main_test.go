@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -270,3 +272,46 @@ func TestServePortClash(t *testing.T) {
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// TestServePlatformErrors checks that a platform configured wrongly stops
+// serve with an error naming the variable, and frees the port.
+func TestServePlatformErrors(t *testing.T) {
+	slackAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ok":false,"error":"invalid_auth"}`)
+	}))
+	defer slackAPI.Close()
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"slack bad token", map[string]string{"SLACK_BOT_TOKEN": "xoxb-bad", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": slackAPI.URL + "/"}, "SLACK_BOT_TOKEN"},
+		{"slack http without secret", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_API_URL": slackAPI.URL + "/"}, "SLACK_SIGNING_SECRET"},
+		{"discord bad public key", map[string]string{"DISCORD_PUBLIC_KEY": "not-hex"}, "DISCORD_PUBLIC_KEY"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			addr := ln.Addr().String()
+			ln.Close()
+			s := &server{cfg: engineConfig{DB: filepath.Join(t.TempDir(), "index"), Embedder: "local"}, addr: addr, logger: discardLogger(), getenv: func(k string) string { return tt.env[k] }}
+			err = s.Open(context.Background())
+			if err == nil {
+				s.Close()
+				t.Fatal("serve started")
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %q does not name %s", err, tt.want)
+			}
+			again, err := net.Listen("tcp", addr)
+			if err != nil {
+				t.Fatalf("port still held after the failed start: %v", err)
+			}
+			again.Close()
+		})
+	}
+}

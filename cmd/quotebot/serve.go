@@ -136,25 +136,26 @@ func (s *server) Open(ctx context.Context) error {
 		}
 	}()
 
-	env := platformEnv{Mux: mux, Answerer: s.engine, Logger: s.logger, Metrics: s.metrics, Getenv: s.getenv}
-	for _, p := range platforms {
-		stop, err := p.start(runCtx, env)
-		if err != nil {
-			ln.Close()
-			s.stopAll()
-			return fmt.Errorf("start %s: %w", p.name, err)
-		}
-		if stop != nil {
-			s.stops = append(s.stops, stop)
-		}
-	}
-
+	// Serve first, so /healthz answers while the platforms connect; their
+	// routes join the mux as each starts.
 	s.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.logger.Error("http serve", "err", err)
 		}
 	}()
+
+	env := platformEnv{Mux: mux, Answerer: s.engine, Logger: s.logger, Metrics: s.metrics, Getenv: s.getenv}
+	for _, p := range platforms {
+		stop, err := p.start(runCtx, env)
+		if err != nil {
+			s.Close()
+			return fmt.Errorf("start %s: %w", p.name, err)
+		}
+		if stop != nil {
+			s.stops = append(s.stops, stop)
+		}
+	}
 	return nil
 }
 
@@ -169,6 +170,10 @@ func (s *server) Close() error {
 		defer cancel()
 		if s.http != nil {
 			err = s.http.Shutdown(ctx)
+		}
+		// Serve may not have taken the listener yet; close it here too.
+		if s.ln != nil {
+			s.ln.Close()
 		}
 		s.stopAll()
 	})
