@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -334,5 +335,32 @@ func TestFoundDecision(t *testing.T) {
 				t.Fatalf("not found should quote nothing and list topics: %+v", a)
 			}
 		})
+	}
+}
+
+// TestLongQuestion answers a pasted page as a question without error, using
+// only its first maxQueryWords content words.
+func TestLongQuestion(t *testing.T) {
+	e := mustIndex(t, mustSeed(t), Config{})
+	q := "fisheries " + strings.Repeat("lorem ipsum dolor sit amet consectetur ", 2000)
+	a := mustAnswer(t, e, q, 3)
+	if a.Question != q {
+		t.Fatal("question not echoed")
+	}
+	if n := len(e.newQuery(NormalizeQuestion(q)).slots); n > maxQueryWords*2 {
+		t.Fatalf("%d slots for a long question", n)
+	}
+	many := make([]string, 200)
+	for i := range many {
+		many[i] = fmt.Sprintf("word%d", i)
+	}
+	var words int
+	for _, s := range e.newQuery(strings.Join(many, " ")).slots {
+		if !s.phrase {
+			words++
+		}
+	}
+	if words != maxQueryWords {
+		t.Fatalf("%d word slots, want %d", words, maxQueryWords)
 	}
 }

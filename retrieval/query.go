@@ -38,14 +38,23 @@ type query struct {
 	slots []slot
 }
 
-// newQuery analyzes a normalized question against the index's statistics.
+// maxQueryWords caps the content words a question is searched for, so a
+// pasted page costs no more than a long question.
+const maxQueryWords = 64
+
+// newQuery analyzes a normalized question against the index's statistics,
+// keeping its first maxQueryWords distinct content words.
 func (e *Engine) newQuery(text string) query {
 	toks := tokenize(text)
 	q := query{text: text}
 	seen := map[string]bool{}
-	for _, t := range toks {
+	for i, t := range toks {
 		if isStopword(t.word) || seen[t.word] {
 			continue
+		}
+		if len(q.slots) == maxQueryWords {
+			toks = toks[:i]
+			break
 		}
 		seen[t.word] = true
 		wi := e.an.info(t.word)
