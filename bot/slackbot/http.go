@@ -37,6 +37,21 @@ func (b *Bot) readVerified(w http.ResponseWriter, r *http.Request) ([]byte, bool
 	return body, true
 }
 
+// readForm reads and verifies a form-encoded request (slash commands,
+// interactions). On failure it has answered the request and returns false.
+func (b *Bot) readForm(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
+	body, ok := b.readVerified(w, r)
+	if !ok {
+		return nil, false
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		b.badRequest(w, r, err)
+		return nil, false
+	}
+	return form, true
+}
+
 func (b *Bot) unauthorized(w http.ResponseWriter, r *http.Request, err error) {
 	b.log.Warn("slack: request refused", "path", r.URL.Path, "remote", r.RemoteAddr, "reason", err)
 	b.cfg.OnReject("bad_signature")
@@ -90,13 +105,8 @@ func (b *Bot) handleEvents(w http.ResponseWriter, r *http.Request) {
 // the answer through response_url.
 func (b *Bot) handleCommand(w http.ResponseWriter, r *http.Request) {
 	defer b.recoverHTTP(w, r)
-	body, ok := b.readVerified(w, r)
+	form, ok := b.readForm(w, r)
 	if !ok {
-		return
-	}
-	form, err := url.ParseQuery(string(body))
-	if err != nil {
-		b.badRequest(w, r, err)
 		return
 	}
 	cmd := slack.SlashCommand{
@@ -119,13 +129,8 @@ func (b *Bot) handleCommand(w http.ResponseWriter, r *http.Request) {
 // acknowledged at once, handled in the background.
 func (b *Bot) handleInteraction(w http.ResponseWriter, r *http.Request) {
 	defer b.recoverHTTP(w, r)
-	body, ok := b.readVerified(w, r)
+	form, ok := b.readForm(w, r)
 	if !ok {
-		return
-	}
-	form, err := url.ParseQuery(string(body))
-	if err != nil {
-		b.badRequest(w, r, err)
 		return
 	}
 	var ic slack.InteractionCallback
