@@ -96,6 +96,8 @@ will with won't would wouldn't yet you you'd you'll you're you've your yours you
 say says said saying tell tells told mention mentions mentioned mentioning talk talks talked talking discuss
 discusses discussed discussing speak spoke state stated stating note noted something everything nothing stuff
 thing things anyone someone regarding concerning re hey hi hello thanks thank ok okay know think
+towards toward among amongst within without across along around behind beyond despite except inside outside
+per since throughout unlike versus shall must might
 position positions stance view views opinion anybody kind sort bit lot really actually like`)
 
 func toSet(words string) map[string]bool {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -204,6 +205,15 @@ func TestTopics(t *testing.T) {
 	for _, tp := range topics {
 		if !strings.Contains(text, strings.ToLower(tp)) {
 			t.Errorf("topic %q is not quoted from the document", tp)
+		}
+		words := tokenize(tp)
+		if isStopword(words[0].word) || isStopword(words[len(words)-1].word) {
+			t.Errorf("topic %q starts or ends with a stop word", tp)
+		}
+	}
+	for _, want := range []string{"Belt and Road Initiative", "fishing industry", "dispute settlement mechanism"} {
+		if !slices.Contains(topics, want) {
+			t.Errorf("topics %q lack %q", topics, want)
 		}
 	}
 }

@@ -162,6 +162,9 @@ func (l *Lexicon) IsLemma(phrase string) bool { return l.find(phrase) >= 0 }
 // IsNoun reports whether lemma has a noun sense.
 func (l *Lexicon) IsNoun(lemma string) bool { return l.hasPOS(lemma, format.Noun) }
 
+// IsAdjective reports whether lemma has an adjective sense.
+func (l *Lexicon) IsAdjective(lemma string) bool { return l.hasPOS(lemma, format.Adj) }
+
 // MaxPhraseWords returns the largest number of words in a lemma, at most 4;
 // callers looking for multi-word lemmas in text need not try longer runs.
 func (l *Lexicon) MaxPhraseWords() int { return l.maxWords }

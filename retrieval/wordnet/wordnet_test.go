@@ -180,6 +180,24 @@ func TestIsNoun(t *testing.T) {
 	}
 }
 
+func TestIsAdjective(t *testing.T) {
+	l := wordnet.Default()
+	tests := []struct {
+		lemma string
+		want  bool
+	}{
+		{"economic", true},
+		{"circular", true},
+		{"fishery", false},
+		{"agree", false},
+	}
+	for _, tt := range tests {
+		if got := l.IsAdjective(tt.lemma); got != tt.want {
+			t.Errorf("IsAdjective(%q) = %v, want %v", tt.lemma, got, tt.want)
+		}
+	}
+}
+
 // TestSensesAndTagCount pins the counts of WordNet 3.0 for a few lemmas and
 // that the tag count separates generic words from topical ones.
 func TestSensesAndTagCount(t *testing.T) {
