@@ -74,6 +74,10 @@ type Config struct {
 	// before deferring (type 5) and editing the response later;
 	// 0 means DefaultAnswerDeadline. Keep it well under 3 seconds.
 	AnswerDeadline time.Duration
+	// HandshakeTimeout bounds each gateway handshake, from the dial to
+	// READY or RESUMED, in Start and in every reconnect; 0 means
+	// DefaultHandshakeTimeout.
+	HandshakeTimeout time.Duration
 	// Logger receives what the bot cannot answer anywhere else; nil
 	// discards.
 	Logger *slog.Logger
@@ -109,6 +113,10 @@ type Bot struct {
 	wg      sync.WaitGroup
 	closed  sync.Once
 
+	// connMu guards conn, the gateway connection dialed last.
+	connMu sync.Mutex
+	conn   *gatewayConn
+
 	// Set by Start from the token's user; read by handlers, which only run
 	// after Start has set them.
 	appID   string
@@ -127,6 +135,9 @@ func New(cfg Config) (*Bot, error) {
 	}
 	if cfg.AnswerDeadline <= 0 {
 		cfg.AnswerDeadline = DefaultAnswerDeadline
+	}
+	if cfg.HandshakeTimeout <= 0 {
+		cfg.HandshakeTimeout = DefaultHandshakeTimeout
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -167,13 +178,19 @@ func New(cfg Config) (*Bot, error) {
 	}
 	b.session = s
 	b.ctx, b.cancel = context.WithCancel(context.Background())
+	s.Dialer = b.gatewayDialer(s.Dialer, cfg.HandshakeTimeout)
+	context.AfterFunc(b.ctx, b.abortHandshake)
 	return b, nil
 }
 
 // Start checks the token (GET /users/@me), registers the `ask` command with
 // a bulk overwrite (in Config.GuildID, or globally) and opens the gateway
 // session. Without a token it does nothing but tie the bot's work to ctx.
-// Cancelling ctx cancels answers in flight; Close must still be called.
+// The gateway must complete its handshake within Config.HandshakeTimeout,
+// or Start returns ErrHandshakeTimeout; cancelling ctx meanwhile makes it
+// return at once with an error wrapping ctx.Err(). Cancelling ctx later
+// cancels answers in flight and keeps the gateway from reconnecting; Close
+// must still be called.
 func (b *Bot) Start(ctx context.Context) error {
 	context.AfterFunc(ctx, b.cancel)
 	if b.cfg.Token == "" {
@@ -204,12 +221,20 @@ func (b *Bot) Start(ctx context.Context) error {
 
 	b.session.AddHandler(b.onInteractionCreate)
 	b.session.AddHandler(b.onMessageCreate)
+	b.session.AddHandler(b.onConnect)
 	if err := b.session.Open(); err != nil {
-		return fmt.Errorf("discordbot: open the gateway: %w", err)
+		if ctx.Err() != nil {
+			return fmt.Errorf("discordbot: open the gateway: %w", ctx.Err())
+		}
+		return b.handshakeError(err)
 	}
 	b.mu.Lock()
 	b.opened = true
 	b.mu.Unlock()
+	b.endHandshake()
+	if ctx.Err() != nil {
+		return fmt.Errorf("discordbot: open the gateway: %w", ctx.Err())
+	}
 	b.log.Info("discord: connected", "user", me.Username, "app_id", b.appID, "guild_id", b.cfg.GuildID)
 	return nil
 }

@@ -3,6 +3,7 @@ package discordbot
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -37,21 +38,56 @@ type request struct {
 // fakeDiscord is an httptest server speaking enough of Discord's REST API
 // and gateway for discordgo's real Session. Every REST request except the
 // gateway lookup is recorded, in order, on requests; every gateway
-// connection is delivered on conns once it has been identified or resumed.
+// connection is delivered on conns once it has been identified or resumed,
+// or, with a stall, on stalled once it stops answering.
 type fakeDiscord struct {
 	t        *testing.T
 	srv      *httptest.Server
 	requests chan request
 	conns    chan *fakeConn
+	stalled  chan struct{}
 	seq      atomic.Int64
+
+	// Set by fakeOptions before the server starts.
+	heartbeatMS int
+	stall       stallPoint
 
 	mu      sync.Mutex
 	sockets []*websocket.Conn
 }
 
-func newFakeDiscord(t *testing.T) *fakeDiscord {
+// stallPoint is where the fake gateway stops answering a connection while
+// keeping it open.
+type stallPoint int
+
+const (
+	noStall          stallPoint = iota
+	stallBeforeHello            // upgrade, then send nothing
+	stallBeforeReady            // send HELLO and read IDENTIFY, then send nothing
+)
+
+// fakeOption configures a fakeDiscord.
+type fakeOption func(*fakeDiscord)
+
+// withHeartbeat sets the heartbeat interval the gateway announces in HELLO.
+// The default is so long that discordgo sends one heartbeat at once, then
+// none during a test.
+func withHeartbeat(d time.Duration) fakeOption {
+	return func(f *fakeDiscord) { f.heartbeatMS = int(d.Milliseconds()) }
+}
+
+// withStall makes every gateway connection stall at p.
+func withStall(p stallPoint) fakeOption {
+	return func(f *fakeDiscord) { f.stall = p }
+}
+
+func newFakeDiscord(t *testing.T, opts ...fakeOption) *fakeDiscord {
 	t.Helper()
-	f := &fakeDiscord{t: t, requests: make(chan request, 64), conns: make(chan *fakeConn, 8)}
+	f := &fakeDiscord{t: t, requests: make(chan request, 64), conns: make(chan *fakeConn, 8), stalled: make(chan struct{}, 8),
+		heartbeatMS: 600000}
+	for _, opt := range opts {
+		opt(f)
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v10/gateway", f.handleGatewayURL)
 	mux.HandleFunc("GET /api/v10/gateway/bot", f.handleGatewayURL)
@@ -162,6 +198,16 @@ func (f *fakeDiscord) noMoreRequests(t *testing.T) {
 	}
 }
 
+// waitStalled returns once a gateway connection has stalled.
+func (f *fakeDiscord) waitStalled(t *testing.T) {
+	t.Helper()
+	select {
+	case <-f.stalled:
+	case <-time.After(waitTime):
+		t.Fatal("no stalled gateway connection")
+	}
+}
+
 // conn returns the next gateway connection.
 func (f *fakeDiscord) conn(t *testing.T) *fakeConn {
 	t.Helper()
@@ -205,9 +251,12 @@ func (f *fakeDiscord) handleGateway(w http.ResponseWriter, r *http.Request) {
 	f.sockets = append(f.sockets, ws)
 	f.mu.Unlock()
 	c := &fakeConn{f: f, ws: ws, heartbeats: make(chan int64, 16)}
-	// A long interval: discordgo sends one heartbeat at once, then none
-	// during a test.
-	if err := c.send(gatewayPayload{Op: 10, D: json.RawMessage(`{"heartbeat_interval": 600000}`)}); err != nil {
+	if f.stall == stallBeforeHello {
+		c.hang()
+		return
+	}
+	hello := fmt.Sprintf(`{"heartbeat_interval": %d}`, f.heartbeatMS)
+	if err := c.send(gatewayPayload{Op: 10, D: json.RawMessage(hello)}); err != nil {
 		f.t.Errorf("fake gateway: hello: %v", err)
 		return
 	}
@@ -217,6 +266,10 @@ func (f *fakeDiscord) handleGateway(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ws.SetReadDeadline(time.Time{})
+	if f.stall == stallBeforeReady {
+		c.hang()
+		return
+	}
 	switch c.First.Op {
 	case 2:
 		err = c.send(gatewayPayload{Op: 0, T: "READY", S: f.seq.Add(1), D: json.RawMessage(`{"v": 9, "session_id": "` + testSessionID + `",
@@ -234,6 +287,17 @@ func (f *fakeDiscord) handleGateway(w http.ResponseWriter, r *http.Request) {
 	}
 	go c.readLoop()
 	f.conns <- c
+}
+
+// hang reports the stall, then reads and discards until the client (or the
+// test's cleanup) closes the connection.
+func (c *fakeConn) hang() {
+	c.f.stalled <- struct{}{}
+	for {
+		if _, _, err := c.ws.ReadMessage(); err != nil {
+			return
+		}
+	}
 }
 
 func (c *fakeConn) send(p gatewayPayload) error {
@@ -295,3 +359,16 @@ func (c *fakeConn) replay(t *testing.T, event string, seq int64, data any) {
 
 // drop cuts the connection without a close frame, as a network failure does.
 func (c *fakeConn) drop() { c.ws.NetConn().Close() }
+
+// awaitHeartbeats returns once the connection has acknowledged its first n
+// heartbeats; it must be the only reader of heartbeats, and n at most 16.
+func (c *fakeConn) awaitHeartbeats(t *testing.T, n int) {
+	t.Helper()
+	for i := range n {
+		select {
+		case <-c.heartbeats:
+		case <-time.After(waitTime):
+			t.Fatalf("%d of %d heartbeats", i, n)
+		}
+	}
+}
