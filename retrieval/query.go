@@ -137,9 +137,8 @@ func (e *Engine) lexicalScores(q query) ([]float64, []int32) {
 
 // coverage is how much of the question's informative content a text covers,
 // from 0 to 1: the sum over word slots of credit × importance, over the sum
-// of importance. has reports whether the text contains a term. It also
-// returns the covered importance, unnormalized.
-func (e *Engine) coverage(q query, has func(term string) bool) (float64, float64) {
+// of importance. has reports whether the text contains a term.
+func (e *Engine) coverage(q query, has func(term string) bool) float64 {
 	var got, all float64
 	for _, s := range q.slots {
 		if s.phrase {
@@ -149,9 +148,9 @@ func (e *Engine) coverage(q query, has func(term string) bool) (float64, float64
 		got += slotCredit(s, has) * s.imp
 	}
 	if all == 0 {
-		return 0, 0
+		return 0
 	}
-	return got / all, got
+	return got / all
 }
 
 func slotCredit(s slot, has func(term string) bool) float64 {

@@ -109,7 +109,7 @@ func (e *Engine) rank(ctx context.Context, q query) ([]candidate, error) {
 		maxLex = max(maxLex, c.lexical)
 	}
 	for _, c := range cands {
-		c.coverage, _ = e.coverage(q, func(term string) bool { return e.lex.has(c.idx, term) })
+		c.coverage = e.coverage(q, func(term string) bool { return e.lex.has(c.idx, term) })
 		lexN := 0.0
 		if maxLex > 0 {
 			lexN = c.lexical / maxLex
