@@ -153,7 +153,7 @@ func (e *Engine) oldVectors(ctx context.Context, path string) map[string][]float
 // the current index to path+".old", the new one to path, and removes the old
 // one; temporary folders left by killed builds are removed first. The
 // caller holds the lock.
-func (e *Engine) rebuild(ctx context.Context, path string, m manifest, reuse map[string][]float32) error {
+func (e *Engine) rebuild(ctx context.Context, path string, m manifest, reuse map[string][]float32) (err error) {
 	if stale, _ := filepath.Glob(path + ".tmp*"); len(stale) > 0 {
 		for _, dir := range stale {
 			os.RemoveAll(dir)
@@ -163,13 +163,19 @@ func (e *Engine) rebuild(ctx context.Context, path string, m manifest, reuse map
 	if err != nil {
 		return fmt.Errorf("create temporary index: %w", err)
 	}
+	// Whatever stops the build (a cancelled context, a full disk) leaves
+	// no temporary folder behind once the new index is not swapped in.
+	defer func() {
+		if err != nil {
+			os.RemoveAll(tmp)
+		}
+	}()
 	db, err := chromem.NewPersistentDB(tmp, false)
 	if err != nil {
 		return fmt.Errorf("create index %s: %w", tmp, err)
 	}
 	col, dim, err := e.buildCollection(ctx, db, reuse)
 	if err != nil {
-		os.RemoveAll(tmp)
 		return err
 	}
 	m.Dim = dim

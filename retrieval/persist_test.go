@@ -152,6 +152,9 @@ func TestInterruptedBuild(t *testing.T) {
 			if _, err := Open(ctx, changed, Config{Path: dir, Embedder: emb}); err == nil {
 				t.Fatal("cancelled build succeeded")
 			}
+			if left, _ := filepath.Glob(dir + ".tmp*"); len(left) > 0 {
+				t.Fatalf("cancelled build left %v behind", left)
+			}
 		}},
 	}
 	for _, tt := range tests {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -313,5 +314,56 @@ func TestServePlatformErrors(t *testing.T) {
 			}
 			again.Close()
 		})
+	}
+}
+
+// TestServeFailedStartStopsIndexBuild starts serve with an embedder that
+// blocks and a Slack token that is refused once the index build is under
+// way: the failed Open must stop the build and wait for it, so nothing is
+// left writing into (or behind in) the index folder.
+func TestServeFailedStartStopsIndexBuild(t *testing.T) {
+	embedding := make(chan struct{})
+	var once sync.Once
+	embedAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Reading the body lets the server notice the client hanging up.
+		io.Copy(io.Discard, r.Body)
+		once.Do(func() { close(embedding) })
+		select {
+		case <-r.Context().Done():
+		case <-time.After(10 * time.Second):
+		}
+		http.Error(w, "gave up", http.StatusServiceUnavailable)
+	}))
+	defer embedAPI.Close()
+	slackAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-embedding:
+		case <-time.After(5 * time.Second):
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ok":false,"error":"invalid_auth"}`)
+	}))
+	defer slackAPI.Close()
+
+	dir := t.TempDir()
+	db := filepath.Join(dir, "index")
+	env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-bad", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": slackAPI.URL + "/"}
+	s := &server{
+		cfg:    engineConfig{DB: db, Embedder: "openai-compat", URL: embedAPI.URL, Model: "m"},
+		addr:   "127.0.0.1:0",
+		logger: discardLogger(),
+		getenv: func(k string) string { return env[k] },
+	}
+	if err := s.Open(context.Background()); err == nil {
+		s.Close()
+		t.Fatal("serve started with a refused token")
+	}
+	select {
+	case <-embedding:
+	default:
+		t.Fatal("the index build never reached the embedder; the test proves nothing")
+	}
+	if left, _ := filepath.Glob(db + ".tmp*"); len(left) > 0 {
+		t.Fatalf("index build still running or left behind after Open failed: %v", left)
 	}
 }

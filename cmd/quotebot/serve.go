@@ -123,9 +123,13 @@ func (s *server) Open(ctx context.Context) error {
 	}
 	s.ln = ln
 
+	// The loader is stopped and waited for on Close, so nothing writes to
+	// the index folder once serve has returned.
 	runCtx, cancel := context.WithCancel(context.Background())
-	s.stops = append(s.stops, cancel)
+	loaded := make(chan struct{})
+	s.stops = append(s.stops, func() { cancel(); <-loaded })
 	go func() {
+		defer close(loaded)
 		eng, err := openEngine(runCtx, s.cfg)
 		if err != nil {
 			s.logger.Error("load index", "err", err)
