@@ -49,8 +49,7 @@ type fakeDiscord struct {
 	seq      atomic.Int64
 
 	// Set by fakeOptions before the server starts.
-	heartbeatMS int
-	stall       stallPoint
+	stall stallPoint
 
 	mu      sync.Mutex
 	sockets []*websocket.Conn
@@ -66,15 +65,13 @@ const (
 	stallBeforeReady            // send HELLO and read IDENTIFY, then send nothing
 )
 
+// fakeHeartbeatMS is the heartbeat interval the gateway announces in HELLO:
+// so long that discordgo sends one heartbeat at connect, then none during a
+// test, which keeps its heartbeat goroutine out of the way of reconnects.
+const fakeHeartbeatMS = 600000
+
 // fakeOption configures a fakeDiscord.
 type fakeOption func(*fakeDiscord)
-
-// withHeartbeat sets the heartbeat interval the gateway announces in HELLO.
-// The default is so long that discordgo sends one heartbeat at once, then
-// none during a test.
-func withHeartbeat(d time.Duration) fakeOption {
-	return func(f *fakeDiscord) { f.heartbeatMS = int(d.Milliseconds()) }
-}
 
 // withStall makes every gateway connection stall at p.
 func withStall(p stallPoint) fakeOption {
@@ -83,8 +80,7 @@ func withStall(p stallPoint) fakeOption {
 
 func newFakeDiscord(t *testing.T, opts ...fakeOption) *fakeDiscord {
 	t.Helper()
-	f := &fakeDiscord{t: t, requests: make(chan request, 64), conns: make(chan *fakeConn, 8), stalled: make(chan struct{}, 8),
-		heartbeatMS: 600000}
+	f := &fakeDiscord{t: t, requests: make(chan request, 64), conns: make(chan *fakeConn, 8), stalled: make(chan struct{}, 8)}
 	for _, opt := range opts {
 		opt(f)
 	}
@@ -255,7 +251,7 @@ func (f *fakeDiscord) handleGateway(w http.ResponseWriter, r *http.Request) {
 		c.hang()
 		return
 	}
-	hello := fmt.Sprintf(`{"heartbeat_interval": %d}`, f.heartbeatMS)
+	hello := fmt.Sprintf(`{"heartbeat_interval": %d}`, fakeHeartbeatMS)
 	if err := c.send(gatewayPayload{Op: 10, D: json.RawMessage(hello)}); err != nil {
 		f.t.Errorf("fake gateway: hello: %v", err)
 		return
@@ -359,16 +355,3 @@ func (c *fakeConn) replay(t *testing.T, event string, seq int64, data any) {
 
 // drop cuts the connection without a close frame, as a network failure does.
 func (c *fakeConn) drop() { c.ws.NetConn().Close() }
-
-// awaitHeartbeats returns once the connection has acknowledged its first n
-// heartbeats; it must be the only reader of heartbeats, and n at most 16.
-func (c *fakeConn) awaitHeartbeats(t *testing.T, n int) {
-	t.Helper()
-	for i := range n {
-		select {
-		case <-c.heartbeats:
-		case <-time.After(waitTime):
-			t.Fatalf("%d of %d heartbeats", i, n)
-		}
-	}
-}
