@@ -39,6 +39,7 @@ func startDiscord(ctx context.Context, env platformEnv) (func(), error) {
 		Help: "Discord events by kind (interaction, message, http) and outcome (answered, not_covered, help, error, deferred, duplicate, ignored, forbidden, send_failed, pong, unauthorized, too_large, bad_request).",
 	}, []string{"kind", "outcome"})
 
+	discordbot.RouteLibraryLogs(env.Logger.With("platform", "discord"))
 	b, err := discordbot.New(discordbot.Config{
 		Token:          token,
 		AppID:          strings.TrimSpace(env.Getenv("DISCORD_APP_ID")),
