@@ -205,14 +205,18 @@ func (a *analyzer) specificity(lemmas []string) float64 {
 }
 
 // phrases returns the multi-word WordNet lemmas formed by consecutive tokens
-// of toks (for example "free trade" in "free trade agreement"), each with the
-// index of its first and one past its last token. A phrase made only of
-// stop words is skipped.
-func (a *analyzer) phrases(toks []token) []phrase {
+// of toks, the tokens of text (for example "free trade" in "free trade
+// agreement"), each with the index of its first and one past its last
+// token. A phrase made only of stop words is skipped, and so is one whose
+// words punctuation separates ("coal, oil" is not "coal oil").
+func (a *analyzer) phrases(text string, toks []token) []phrase {
 	var out []phrase
 	maxN := min(a.lex.MaxPhraseWords(), 4)
 	for i := range toks {
 		for n := 2; n <= maxN && i+n <= len(toks); n++ {
+			if !joined(text, toks[i+n-2], toks[i+n-1]) {
+				break
+			}
 			// Stop as soon as no multi-word lemma starts with the words so far.
 			if !a.lex.IsPhrasePrefix(joinWords(toks[i : i+n-1])) {
 				break
@@ -242,6 +246,13 @@ func (a *analyzer) phrases(toks []token) []phrase {
 		}
 	}
 	return out
+}
+
+// joined reports whether only spaces or a hyphen separate two consecutive
+// tokens of text, so that they can be words of one lemma.
+func joined(text string, a, b token) bool {
+	gap := strings.TrimSpace(text[a.end:b.start])
+	return gap == "" || gap == "-"
 }
 
 func joinWords(toks []token) string {

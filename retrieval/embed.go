@@ -14,7 +14,7 @@ import (
 // mixed: the index records ID and rebuilds when it changes.
 type Embedder interface {
 	// ID names the embedder and everything that changes its vectors
-	// (provider, model, version, dimension), e.g. "local/v1/768".
+	// (provider, model, version, dimension), e.g. "local/v2/768".
 	ID() string
 	// Embed returns the vector of text.
 	Embed(ctx context.Context, text string) ([]float32, error)
@@ -25,7 +25,7 @@ const LocalDim = 768
 
 // localVersion changes whenever the built-in embedder's features change, so
 // old indexes are rebuilt.
-const localVersion = "v1"
+const localVersion = "v2"
 
 // Local is the built-in embedder: offline, deterministic, pure Go. A text's
 // vector is a signed feature hash of its WordNet lemmas, stems and multi-word
@@ -77,7 +77,7 @@ func (a *analyzer) features(text string) map[string]float64 {
 			tf[f]++
 		}
 	}
-	for _, p := range a.phrases(toks) {
+	for _, p := range a.phrases(text, toks) {
 		tf[p.text]++
 	}
 	feats := make(map[string]float64, len(tf)*4)

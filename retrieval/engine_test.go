@@ -314,6 +314,7 @@ func TestFoundDecision(t *testing.T) {
 		"A resident asked about noise from the construction site near the school; the council will ask the builder to respect quiet hours.",
 		"The council agreed to plant two hundred trees along the river path this autumn.",
 		"The next meeting will take place on April 7.",
+		"The regional airport will offer aviation courses to students from the college.",
 	}, "\n")
 	e := mustIndex(t, mustDocs(t, map[string]string{"minutes.txt": minutes}), Config{})
 	tests := []struct {
@@ -327,6 +328,7 @@ func TestFoundDecision(t *testing.T) {
 		{"inflected form", "when do the new buses start?", true, 3},
 		{"derived form", "anything on tree planting?", true, 5},
 		{"generic words around the topic", "what will they do about noise?", true, 4},
+		{"multi-word lemma through its synonym", "what about air travel?", true, 7},
 		{"absent topic", "what did they say about football?", false, 0},
 		{"absent topic with a common word", "did they talk about the football budget for the stadium?", false, 0},
 		{"absent topics only", "any news on tax rates and parking fines?", false, 0},

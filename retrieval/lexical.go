@@ -74,7 +74,7 @@ func (a *analyzer) exactTerms(text string, emit func(term string)) int {
 			emit(f)
 		}
 	}
-	for _, p := range a.phrases(toks) {
+	for _, p := range a.phrases(text, toks) {
 		emit(p.text)
 	}
 	return n

@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -30,6 +31,10 @@ type slot struct {
 	// phrase slots add to the ranking but not to coverage: their words are
 	// slots of their own already.
 	phrase bool
+	// parts are, for a phrase slot, the indexes of its words' slots: a
+	// passage that holds the phrase's concept (the lemma or a relative, as
+	// "aviation" for "air travel") covers each of them as well.
+	parts []int
 }
 
 // query is an analyzed question.
@@ -47,25 +52,35 @@ const maxQueryWords = 64
 func (e *Engine) newQuery(text string) query {
 	toks := tokenize(text)
 	q := query{text: text}
-	seen := map[string]bool{}
+	slotOf := map[string]int{}
 	for i, t := range toks {
-		if isStopword(t.word) || seen[t.word] {
+		if isStopword(t.word) {
+			continue
+		}
+		if _, ok := slotOf[t.word]; ok {
 			continue
 		}
 		if len(q.slots) == maxQueryWords {
 			toks = toks[:i]
 			break
 		}
-		seen[t.word] = true
+		slotOf[t.word] = len(q.slots)
 		wi := e.an.info(t.word)
 		q.slots = append(q.slots, e.makeSlot(t.word, wi.forms, wi.specificity, false))
 	}
-	for _, p := range e.an.phrases(toks) {
-		if seen[p.text] {
+	seenPhrase := map[string]bool{}
+	for _, p := range e.an.phrases(text, toks) {
+		if seenPhrase[p.text] {
 			continue
 		}
-		seen[p.text] = true
-		q.slots = append(q.slots, e.makeSlot(p.text, []string{p.text}, e.an.specificity([]string{p.text}), true))
+		seenPhrase[p.text] = true
+		s := e.makeSlot(p.text, []string{p.text}, e.an.specificity([]string{p.text}), true)
+		for _, t := range toks[p.from:p.to] {
+			if k, ok := slotOf[t.word]; ok && !slices.Contains(s.parts, k) {
+				s.parts = append(s.parts, k)
+			}
+		}
+		q.slots = append(q.slots, s)
 	}
 	return q
 }
@@ -140,17 +155,31 @@ func (e *Engine) lexicalScores(q query) ([]float64, []int32) {
 // of importance. has reports whether the text contains a term.
 func (e *Engine) coverage(q query, has func(term string) bool) float64 {
 	var got, all float64
-	for _, s := range q.slots {
+	for k, c := range q.credits(has) {
+		s := q.slots[k]
 		if s.phrase {
 			continue
 		}
 		all += s.imp
-		got += slotCredit(s, has) * s.imp
+		got += c * s.imp
 	}
 	if all == 0 {
 		return 0
 	}
 	return got / all
+}
+
+// credits is each slot's credit in a text (see slotCredit), where a word of
+// a multi-word lemma gets at least the lemma's credit.
+func (q query) credits(has func(term string) bool) []float64 {
+	out := make([]float64, len(q.slots))
+	for k, s := range q.slots {
+		out[k] = max(out[k], slotCredit(s, has))
+		for _, w := range s.parts {
+			out[w] = max(out[w], out[k])
+		}
+	}
+	return out
 }
 
 func slotCredit(s slot, has func(term string) bool) float64 {

@@ -214,10 +214,7 @@ func (e *Engine) highlight(q query, p corpus.Passage) []corpus.Span {
 	for i, s := range sents {
 		terms := e.an.termSet(p.Text[s.Start:s.End])
 		has := func(term string) bool { return terms[term] }
-		credit[i] = make([]float64, len(q.slots))
-		for k, sl := range q.slots {
-			credit[i][k] = slotCredit(sl, has)
-		}
+		credit[i] = q.credits(has)
 	}
 	covered := make([]float64, len(q.slots))
 	gain := func(i int) float64 {
