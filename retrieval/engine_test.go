@@ -228,6 +228,8 @@ var evalSets = []struct {
 	{"../testdata/seed-questions.jsonl", "", 1, 1},
 	{"../testdata/eval/plastic-pollution-strategy.jsonl", "../testdata/docs/plastic-pollution", 0.63, 0.69},
 	{"../testdata/eval/us-new-zealand-joint-statement.jsonl", "../testdata/docs/us-new-zealand", 0.60, 0.65},
+	{"../testdata/eval/us-india-joint-statement.jsonl", "../testdata/docs/us-india-joint-statement", 0.48, 0.51},
+	{"../testdata/eval/east-palestine-executive-order.jsonl", "../testdata/docs/east-palestine-executive-order", 0.34, 0.45},
 }
 
 func TestEvalSets(t *testing.T) {
