@@ -30,3 +30,49 @@ func TestPhrases(t *testing.T) {
 		})
 	}
 }
+
+func TestAcronymTerm(t *testing.T) {
+	tests := []struct {
+		orig string
+		want string // "" when orig is not an acronym
+	}{
+		{"OMB", "acr:omb"},
+		{"U.S.", "acr:us"},
+		{"OMB's", "acr:omb"},
+		{"OMB’s", "acr:omb"},
+		{"Omb", ""},
+		{"A", ""},
+		{"ABCDEFGHI", ""},
+		{"G20", ""},
+	}
+	for _, tt := range tests {
+		got, ok := acronymTerm(tt.orig)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("acronymTerm(%q) = %q, %v; want %q", tt.orig, got, ok, tt.want)
+		}
+	}
+}
+
+func TestNameInitials(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"the Office of Management and Budget", []string{"acr:om", "acr:omb", "acr:mb"}},
+		{"the U.S. Environmental Protection Agency", []string{"acr:ep", "acr:epa", "acr:pa"}},
+		{"Research & Development", []string{"acr:rd"}},
+		{"Department of the Treasury", []string{"acr:dt"}},
+		{"Lima, Peru", nil},
+		{"The Council met", nil},
+		{"in Paris on Monday", []string{"acr:pm"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			var got []string
+			nameInitials(tt.text, tokenize(tt.text), func(term string, _, _ int) { got = append(got, term) })
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("nameInitials(%q) = %q, want %q", tt.text, got, tt.want)
+			}
+		})
+	}
+}

@@ -61,7 +61,7 @@ func newLexIndex(a *analyzer, texts []string) *lexIndex {
 }
 
 // exactTerms calls emit for every exact term of text: each content word's
-// forms and each multi-word lemma. It returns the number of content words.
+// forms, each multi-word lemma and the initials of its acronyms and names. It returns the number of content words.
 func (a *analyzer) exactTerms(text string, emit func(term string)) int {
 	toks := tokenize(text)
 	n := 0
@@ -77,6 +77,7 @@ func (a *analyzer) exactTerms(text string, emit func(term string)) int {
 	for _, p := range a.phrases(text, toks) {
 		emit(p.text)
 	}
+	acronymTerms(text, toks, emit)
 	return n
 }
 

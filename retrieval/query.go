@@ -3,6 +3,7 @@ package retrieval
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // variant is one term that answers for a word of the question.
@@ -66,7 +67,11 @@ func (e *Engine) newQuery(text string) query {
 		}
 		slotOf[t.word] = len(q.slots)
 		wi := e.an.info(t.word)
-		q.slots = append(q.slots, e.makeSlot(t.word, wi.forms, wi.specificity, false))
+		forms := wi.forms
+		if term, ok := e.acronymOf(text[t.start:t.end], t.word, forms); ok {
+			forms = append(forms[:len(forms):len(forms)], term)
+		}
+		q.slots = append(q.slots, e.makeSlot(t.word, forms, wi.specificity, false))
 	}
 	seenPhrase := map[string]bool{}
 	for _, p := range e.an.phrases(text, toks) {
@@ -75,14 +80,52 @@ func (e *Engine) newQuery(text string) query {
 		}
 		seenPhrase[p.text] = true
 		s := e.makeSlot(p.text, []string{p.text}, e.an.specificity([]string{p.text}), true)
-		for _, t := range toks[p.from:p.to] {
-			if k, ok := slotOf[t.word]; ok && !slices.Contains(s.parts, k) {
-				s.parts = append(s.parts, k)
-			}
-		}
+		s.parts = partSlots(toks[p.from:p.to], slotOf)
 		q.slots = append(q.slots, s)
 	}
+	// A name in the question ("Federal Aviation Administration") also
+	// stands for its initials, which the documents may use instead.
+	nameInitials(text, toks, func(term string, from, to int) {
+		if seenPhrase[term] || e.lex.df(term) == 0 {
+			return
+		}
+		seenPhrase[term] = true
+		s := e.makeSlot(term, []string{term}, 1, true)
+		s.parts = partSlots(toks[from:to], slotOf)
+		q.slots = append(q.slots, s)
+	})
 	return q
+}
+
+// partSlots returns the indexes of the word slots of toks, once each.
+func partSlots(toks []token, slotOf map[string]int) []int {
+	var parts []int
+	for _, t := range toks {
+		if k, ok := slotOf[t.word]; ok && !slices.Contains(parts, k) {
+			parts = append(parts, k)
+		}
+	}
+	return parts
+}
+
+// acronymOf returns the initials term a question word stands for: the word
+// written as an acronym ("OMB"), or typed in lower case ("omb") when the
+// documents never use the word but have a name with those initials.
+func (e *Engine) acronymOf(orig, word string, forms []string) (string, bool) {
+	if term, ok := acronymTerm(orig); ok {
+		return term, true
+	}
+	n := utf8.RuneCountInString(word)
+	if n < minInitials || n > maxInitials {
+		return "", false
+	}
+	for _, f := range forms {
+		if e.lex.df(f) > 0 {
+			return "", false
+		}
+	}
+	term := acronymPrefix + word
+	return term, e.lex.df(term) > 0
 }
 
 func (e *Engine) makeSlot(word string, forms []string, specificity float64, isPhrase bool) slot {
