@@ -44,7 +44,9 @@ const DefaultAnswerDeadline = 2 * time.Second
 const answerTimeout = 2 * time.Minute
 
 // Intents the gateway session asks for: messages in servers (mentions carry
-// their content without the privileged intent) and direct messages.
+// their content without the privileged intent) and direct messages. Without
+// the Guilds intent no GUILD_CREATE or GUILD_ROLE_* events arrive, so the
+// bot's role in each server is read over REST (see roleTTL).
 const baseIntents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 
 // Config configures a Bot. Token or PublicKey must be set.
@@ -83,8 +85,8 @@ type Config struct {
 	Logger *slog.Logger
 	// Answerer answers the questions. Required.
 	Answerer bot.Answerer
-	// Now is the clock for the signature timestamp check; nil means
-	// time.Now.
+	// Now is the clock for the signature timestamp check and for the
+	// lifetime of the remembered guild roles; nil means time.Now.
 	Now func() time.Time
 	// Observe, when set, is called once per handled event with its kind
 	// ("interaction", "message" or "http") and outcome: "answered",
@@ -103,6 +105,7 @@ type Bot struct {
 	publicKey []byte
 	session   *discordgo.Session
 	seen      *seenSet
+	roles     *roleCache
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -145,7 +148,11 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	b := &Bot{cfg: cfg, log: cfg.Logger, seen: newSeenSet(seenCapacity), appID: cfg.AppID}
+	b := &Bot{
+		cfg: cfg, log: cfg.Logger, appID: cfg.AppID,
+		seen:  newSeenSet(seenCapacity),
+		roles: newRoleCache(roleCacheCapacity, cfg.Now),
+	}
 	if cfg.PublicKey != "" {
 		key, err := hex.DecodeString(strings.TrimSpace(cfg.PublicKey))
 		if err != nil || len(key) != 32 {

@@ -23,6 +23,14 @@ const (
 	testSessionID = "session-1"
 	// forbiddenChannel answers every message with 403 Missing Access.
 	forbiddenChannel = "403"
+	// forbiddenGuild answers the request for its roles with 403 Missing
+	// Access.
+	forbiddenGuild = "403"
+	// Roles every other guild has: the bot's managed role, another bot's
+	// and an ordinary one.
+	testBotRoleID  = "110"
+	otherBotRoleID = "120"
+	ordinaryRoleID = "130"
 )
 
 // waitTime bounds every wait on the fake; it is never asserted.
@@ -111,6 +119,18 @@ func newFakeDiscord(t *testing.T, opts ...fakeOption) *fakeDiscord {
 			return
 		}
 		io.WriteString(w, `{"id": "900", "channel_id": "`+r.PathValue("channel")+`"}`)
+	}))
+	mux.HandleFunc("GET /api/v10/guilds/{guild}/roles", f.record(func(w http.ResponseWriter, r *http.Request) {
+		if r.PathValue("guild") == forbiddenGuild {
+			w.WriteHeader(http.StatusForbidden)
+			io.WriteString(w, `{"message": "Missing Access", "code": 50001}`)
+			return
+		}
+		io.WriteString(w, `[
+			{"id": "`+r.PathValue("guild")+`", "name": "@everyone", "managed": false, "permissions": "0"},
+			{"id": "`+testBotRoleID+`", "name": "quotebot", "managed": true, "permissions": "0", "tags": {"bot_id": "`+testBotID+`"}},
+			{"id": "`+otherBotRoleID+`", "name": "otherbot", "managed": true, "permissions": "0", "tags": {"bot_id": "999"}},
+			{"id": "`+ordinaryRoleID+`", "name": "readers", "managed": false, "permissions": "0"}]`)
 	}))
 	mux.HandleFunc("PATCH /api/v10/webhooks/{app}/{token}/messages/{message}", f.record(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `{"id": "901"}`)

@@ -6,8 +6,8 @@ import (
 	"github.com/bwmarrin/discordgo"
 )
 
-// onMessageCreate answers `@bot question` in a channel and any direct
-// message with a reply to that message.
+// onMessageCreate answers `@bot question` (the bot user or its managed
+// role) in a channel and any direct message with a reply to that message.
 func (b *Bot) onMessageCreate(_ *discordgo.Session, mc *discordgo.MessageCreate) {
 	defer b.recoverPanic("message")
 	if !b.begin() {
@@ -35,20 +35,36 @@ func (b *Bot) onMessageCreate(_ *discordgo.Session, mc *discordgo.MessageCreate)
 // questionOf returns the question m asks the bot and whether it asks one.
 // Messages from bots (this one included) and system messages ask nothing;
 // in a server only a message that mentions the bot asks (a bare mention
-// asks for help); in a direct message any text does. The bot's mentions
-// are removed from the question.
+// asks for help), and a mention of the bot's managed role counts as one;
+// in a direct message any text does. The bot's mentions are removed from
+// the question. Only a server message that mentions some role but not the
+// bot user may cost a REST call, to learn the bot's role there.
 func (b *Bot) questionOf(m *discordgo.Message) (string, bool) {
-	if m == nil || m.Author == nil || m.Author.Bot || m.Author.System || m.Author.ID == b.userID {
-		return "", false
-	}
-	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
+	if !b.fromPerson(m) {
 		return "", false
 	}
 	question, mentioned := stripMention(m.Content, b.userID)
-	if m.GuildID != "" {
-		return question, mentioned
+	if m.GuildID == "" {
+		return question, strings.TrimSpace(m.Content) != ""
 	}
-	return question, strings.TrimSpace(m.Content) != ""
+	if mentioned {
+		return question, true
+	}
+	roleID := b.mentionedBotRole(m)
+	if roleID == "" {
+		return "", false
+	}
+	question, _ = stripTokens(question, "<@&"+roleID+">")
+	return question, true
+}
+
+// fromPerson reports whether m is an ordinary message or reply written by
+// someone other than a bot or the system.
+func (b *Bot) fromPerson(m *discordgo.Message) bool {
+	if m == nil || m.Author == nil || m.Author.Bot || m.Author.System || m.Author.ID == b.userID {
+		return false
+	}
+	return m.Type == discordgo.MessageTypeDefault || m.Type == discordgo.MessageTypeReply
 }
 
 // stripMention removes every mention of the user id (<@id> and the older
@@ -58,8 +74,14 @@ func stripMention(content, id string) (string, bool) {
 	if id == "" {
 		return strings.TrimSpace(content), false
 	}
+	return stripTokens(content, "<@"+id+">", "<@!"+id+">")
+}
+
+// stripTokens removes every occurrence of the tokens from content, tidies
+// the spaces left behind, and reports whether there was one.
+func stripTokens(content string, tokens ...string) (string, bool) {
 	found := false
-	for _, tag := range []string{"<@" + id + ">", "<@!" + id + ">"} {
+	for _, tag := range tokens {
 		if strings.Contains(content, tag) {
 			found = true
 			content = strings.ReplaceAll(content, tag, " ")
