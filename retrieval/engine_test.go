@@ -228,7 +228,7 @@ var evalSets = []struct {
 	{"../testdata/seed-questions.jsonl", "", 1, 1},
 	{"../testdata/eval/plastic-pollution-strategy.jsonl", "../testdata/docs/plastic-pollution", 0.63, 0.69},
 	{"../testdata/eval/us-new-zealand-joint-statement.jsonl", "../testdata/docs/us-new-zealand", 0.60, 0.65},
-	{"../testdata/eval/us-india-joint-statement.jsonl", "../testdata/docs/us-india-joint-statement", 0.48, 0.51},
+	{"../testdata/eval/us-india-joint-statement.jsonl", "../testdata/docs/us-india-joint-statement", 0.44, 0.54},
 	{"../testdata/eval/east-palestine-executive-order.jsonl", "../testdata/docs/east-palestine-executive-order", 0.37, 0.48},
 }
 
@@ -319,6 +319,7 @@ func TestFoundDecision(t *testing.T) {
 		"The regional airport will offer aviation courses to students from the college.",
 		"The Office of Emergency Management will test the flood sirens in June.",
 		"The council asked the FAA to review the night routes over the east side.",
+		"The college presented its nuclear medicine research to the council.",
 	}, "\n")
 	e := mustIndex(t, mustDocs(t, map[string]string{"minutes.txt": minutes}), Config{})
 	tests := []struct {
@@ -339,6 +340,8 @@ func TestFoundDecision(t *testing.T) {
 		{"absent topic", "what did they say about football?", false, 0},
 		{"absent topic with a common word", "did they talk about the football budget for the stadium?", false, 0},
 		{"absent topics only", "any news on tax rates and parking fines?", false, 0},
+		{"multi-word lemma absent, one of its words present", "what about nuclear weapons?", false, 0},
+		{"the same word in a lemma present", "anything on nuclear medicine?", true, 10},
 		{"only framing", "what did they say?", false, 0},
 	}
 	for _, tt := range tests {

@@ -212,18 +212,39 @@ func (e *Engine) coverage(q query, has func(term string) bool) float64 {
 	return got / all
 }
 
-// credits is each slot's credit in a text (see slotCredit), where a word of
-// a multi-word lemma gets at least the lemma's credit.
+// credits is each slot's credit in a text (see slotCredit), where the words
+// of a multi-word lemma (or of a name) are credited as one: with the lemma's
+// credit when the text holds it or a relative ("aviation" for "air travel"),
+// and at most partCredit each when it does not, since the words apart are
+// usually about something else ("shared interest" and "a lower rate" are not
+// about interest rates).
 func (q query) credits(has func(term string) bool) []float64 {
 	out := make([]float64, len(q.slots))
 	for k, s := range q.slots {
-		out[k] = max(out[k], slotCredit(s, has))
-		for _, w := range s.parts {
-			out[w] = max(out[w], out[k])
+		out[k] = slotCredit(s, has)
+	}
+	// Caps first, then the lemmas present, so that of two overlapping
+	// lemmas ("free trade", "trade agreement") the one present counts.
+	for k, s := range q.slots {
+		if out[k] == 0 {
+			for _, w := range s.parts {
+				out[w] = min(out[w], partCredit)
+			}
+		}
+	}
+	for k, s := range q.slots {
+		if out[k] > 0 {
+			for _, w := range s.parts {
+				out[w] = max(out[w], out[k])
+			}
 		}
 	}
 	return out
 }
+
+// partCredit caps the credit of a word of a multi-word lemma in a text that
+// does not hold the lemma.
+const partCredit = 0.5
 
 func slotCredit(s slot, has func(term string) bool) float64 {
 	best := 0.0
