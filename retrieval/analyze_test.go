@@ -76,3 +76,35 @@ func TestNameInitials(t *testing.T) {
 		})
 	}
 }
+
+// TestCredits checks how the words of a multi-word lemma and of a name are
+// credited in a text that lacks the lemma or the name: a lemma's words at
+// most partCredit, a name's words in full.
+func TestCredits(t *testing.T) {
+	e := mustIndex(t, mustDocs(t, map[string]string{"d.txt": "President Biden met the council.\n\nBiden praised the nuclear medicine unit.\n"}), Config{})
+	text := "Biden praised the nuclear medicine unit."
+	terms := e.an.termSet(text)
+	tests := []struct {
+		question, word string
+		want           float64
+	}{
+		{"What did President Biden say?", "biden", 1},
+		{"nuclear weapons", "nuclear", partCredit},
+		{"nuclear medicine", "nuclear", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.question, func(t *testing.T) {
+			q := e.newQuery(NormalizeQuestion(tt.question))
+			credits := q.credits(func(term string) bool { return terms[term] })
+			for k, s := range q.slots {
+				if s.word == tt.word && !s.phrase {
+					if credits[k] != tt.want {
+						t.Fatalf("credit of %q in %q = %v, want %v", tt.word, text, credits[k], tt.want)
+					}
+					return
+				}
+			}
+			t.Fatalf("no slot for %q in %q", tt.word, tt.question)
+		})
+	}
+}

@@ -29,13 +29,17 @@ type slot struct {
 	// exactIDF caps the idf of the slot's related lemmas, so a related word
 	// never scores above the word itself.
 	exactIDF float64
-	// phrase slots add to the ranking but not to coverage: their words are
-	// slots of their own already.
+	// phrase slots (multi-word lemmas and the initials of names) add to the
+	// ranking, and to coverage only through their words' slots, parts.
 	phrase bool
 	// parts are, for a phrase slot, the indexes of its words' slots: a
 	// passage that holds the phrase's concept (the lemma or a relative, as
 	// "aviation" for "air travel") covers each of them as well.
 	parts []int
+	// name marks the slot of a name's initials, whose absence says nothing
+	// about its words: a passage with "Biden" but not "President Biden" is
+	// still about Biden.
+	name bool
 }
 
 // query is an analyzed question.
@@ -92,6 +96,7 @@ func (e *Engine) newQuery(text string) query {
 		seenPhrase[term] = true
 		s := e.makeSlot(term, []string{term}, 1, true)
 		s.parts = partSlots(toks[from:to], slotOf)
+		s.name = true
 		q.slots = append(q.slots, s)
 	})
 	return q
@@ -213,11 +218,11 @@ func (e *Engine) coverage(q query, has func(term string) bool) float64 {
 }
 
 // credits is each slot's credit in a text (see slotCredit), where the words
-// of a multi-word lemma (or of a name) are credited as one: with the lemma's
-// credit when the text holds it or a relative ("aviation" for "air travel"),
-// and at most partCredit each when it does not, since the words apart are
-// usually about something else ("shared interest" and "a lower rate" are not
-// about interest rates).
+// of a multi-word lemma are credited as one: with the lemma's credit when the
+// text holds it or a relative ("aviation" for "air travel"), and at most
+// partCredit each when it does not, since the words apart are usually about
+// something else ("shared interest" and "a lower rate" are not about
+// interest rates). The words of a name get its credit, and no cap.
 func (q query) credits(has func(term string) bool) []float64 {
 	out := make([]float64, len(q.slots))
 	for k, s := range q.slots {
@@ -226,7 +231,7 @@ func (q query) credits(has func(term string) bool) []float64 {
 	// Caps first, then the lemmas present, so that of two overlapping
 	// lemmas ("free trade", "trade agreement") the one present counts.
 	for k, s := range q.slots {
-		if out[k] == 0 {
+		if out[k] == 0 && !s.name {
 			for _, w := range s.parts {
 				out[w] = min(out[w], partCredit)
 			}
