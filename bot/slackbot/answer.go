@@ -28,7 +28,14 @@ const (
 	outcomeHelp        = "help"
 	outcomeError       = "error"
 	outcomeUndelivered = "undelivered"
+	outcomeBusy        = "busy"
+	outcomeDropped     = "dropped"
 )
+
+// delivered reports whether a question with this outcome got a reply.
+func delivered(outcome string) bool {
+	return outcome != outcomeUndelivered && outcome != outcomeDropped
+}
 
 // apology is the reply when the engine failed.
 const apology = "Sorry, something went wrong while looking that up. Please try again in a moment."
@@ -98,27 +105,34 @@ func escapeAll(ss []string) []string {
 // post sends msg to a channel (in a thread when thread is set), retrying
 // rate limits.
 func (b *Bot) post(ctx context.Context, channel, thread string, msg message) error {
+	return b.retry(ctx, "chat.postMessage", func() error { return b.postOnce(ctx, channel, thread, msg) })
+}
+
+// postOnce sends msg to a channel (in a thread when thread is set) with a
+// single chat.postMessage call.
+func (b *Bot) postOnce(ctx context.Context, channel, thread string, msg message) error {
 	opts := msg.options()
 	if thread != "" {
 		opts = append(opts, slack.MsgOptionTS(thread))
 	}
-	return b.retry(ctx, "chat.postMessage", func() error {
-		_, _, err := b.api.PostMessageContext(ctx, channel, opts...)
-		return err
-	})
+	_, _, err := b.api.PostMessageContext(ctx, channel, opts...)
+	return err
 }
 
 // respond posts msg to a response_url as responseType ("ephemeral" or
 // "in_channel"), retrying rate limits.
 func (b *Bot) respond(ctx context.Context, url, responseType string, msg message) error {
+	return b.retry(ctx, "response_url", func() error { return b.respondOnce(ctx, url, responseType, msg) })
+}
+
+// respondOnce posts msg to a response_url as responseType, once.
+func (b *Bot) respondOnce(ctx context.Context, url, responseType string, msg message) error {
 	if url == "" {
 		return errors.New("no response_url")
 	}
 	opts := append(msg.options(), slack.MsgOptionResponseURL(url, responseType))
-	return b.retry(ctx, "response_url", func() error {
-		_, _, err := b.api.PostMessageContext(ctx, "", opts...)
-		return err
-	})
+	_, _, err := b.api.PostMessageContext(ctx, "", opts...)
+	return err
 }
 
 // retry calls fn, and again after the wait Slack asks for while it answers

@@ -20,7 +20,9 @@ type event struct {
 
 // onEvent handles one Events API callback, already acknowledged: it decides
 // at once whether to answer (so a duplicate is dropped before the next
-// delivery is read) and answers in the background.
+// delivery is read) and answers in the background, in its turn (see
+// spawnTurn). A busy reply counts as an answer, so a redelivery of the
+// event does not get a second reply.
 func (b *Bot) onEvent(ev slackevents.EventsAPIEvent, retry int) {
 	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
 	if !ok {
@@ -36,13 +38,17 @@ func (b *Bot) onEvent(ev slackevents.EventsAPIEvent, retry int) {
 		b.cfg.OnReject("duplicate")
 		return
 	}
-	b.spawn("event "+e.id, func(ctx context.Context) {
-		outcome := outcomeUndelivered // if answerEvent panics
-		defer func() {
-			b.seen.done(e.id, outcome != outcomeUndelivered)
+	b.spawnTurn(turn{
+		what:   "event " + e.id,
+		attrs:  []any{"surface", e.q.surface, "channel", e.channel, "user", e.q.user, "event_id", e.id},
+		answer: func(ctx context.Context) string { return b.answerEvent(ctx, e) },
+		busy: func(ctx context.Context) error {
+			return b.postOnce(ctx, e.channel, e.thread, renderText(busyText))
+		},
+		finish: func(outcome string) {
+			b.seen.done(e.id, delivered(outcome))
 			b.cfg.OnReply(e.q.surface, outcome)
-		}()
-		outcome = b.answerEvent(ctx, e)
+		},
 	})
 }
 
@@ -103,33 +109,33 @@ func (b *Bot) answerEvent(ctx context.Context, e event) string {
 // command answers a slash command. It waits up to Config.InlineBudget and
 // returns the ephemeral reply when it is ready by then; otherwise it
 // returns ok=false and the reply goes to the command's response_url when
-// ready.
+// ready. When Config.MaxInFlight questions are being answered it returns
+// the busy reply at once: Slack's 3 seconds leave no time to wait for a
+// turn.
 func (b *Bot) command(cmd slack.SlashCommand) (reply message, ok bool) {
 	name := cmd.Command
 	if name == "" {
 		name = b.cfg.Command
 	}
+	if !b.gate.tryEnter() {
+		b.log.Warn("slack: too busy to answer; asked to ask again", "max_in_flight", b.cfg.MaxInFlight,
+			"surface", surfaceCommand, "channel", cmd.ChannelID, "user", cmd.UserID)
+		b.cfg.OnReply(surfaceCommand, outcomeBusy)
+		return renderText(busyText), true
+	}
 	q := question{surface: surfaceCommand, text: unescape(cmd.Text), user: cmd.UserID, usage: name, share: true}
 	ready := make(chan message) // unbuffered: the handoff and the timeout cannot both happen
 	late := make(chan struct{})
-	b.spawn("command "+name, func(ctx context.Context) {
-		ctx, cancel := context.WithTimeout(ctx, b.cfg.AnswerTimeout)
-		defer cancel()
-		msg, outcome := b.compose(ctx, q)
-		select {
-		case ready <- msg:
-			b.cfg.OnReply(q.surface, outcome)
-			return
-		case <-late:
-		}
-		if err := b.respond(ctx, cmd.ResponseURL, slack.ResponseTypeEphemeral, msg); err != nil {
-			b.cfg.OnReply(q.surface, outcomeUndelivered)
-			b.log.Error("slack: command reply not delivered", "command", name, "user", cmd.UserID,
-				"channel", cmd.ChannelID, "err", err)
-			return
-		}
-		b.cfg.OnReply(q.surface, outcome)
+	started := b.spawn("command "+name, func(ctx context.Context) {
+		outcome := outcomeUndelivered // if answerCommand panics
+		defer func() { b.cfg.OnReply(q.surface, outcome) }()
+		defer b.gate.leave()
+		outcome = b.answerCommand(ctx, cmd, q, ready, late)
 	})
+	if !started {
+		b.gate.leave()
+		return message{}, false
+	}
 	timer := time.NewTimer(b.cfg.InlineBudget)
 	defer timer.Stop()
 	select {
@@ -142,6 +148,26 @@ func (b *Bot) command(cmd slack.SlashCommand) (reply message, ok bool) {
 		close(late)
 		return message{}, false
 	}
+}
+
+// answerCommand answers a slash command and hands the reply to command
+// through ready or, once late is closed, posts it to the response_url; it
+// returns the outcome.
+func (b *Bot) answerCommand(ctx context.Context, cmd slack.SlashCommand, q question, ready chan<- message, late <-chan struct{}) string {
+	ctx, cancel := context.WithTimeout(ctx, b.cfg.AnswerTimeout)
+	defer cancel()
+	msg, outcome := b.compose(ctx, q)
+	select {
+	case ready <- msg:
+		return outcome
+	case <-late:
+	}
+	if err := b.respond(ctx, cmd.ResponseURL, slack.ResponseTypeEphemeral, msg); err != nil {
+		b.log.Error("slack: command reply not delivered", "command", q.usage, "user", cmd.UserID,
+			"channel", cmd.ChannelID, "err", err)
+		return outcomeUndelivered
+	}
+	return outcome
 }
 
 // deliverLate sends a reply that could not go inline after all (Socket Mode
@@ -157,8 +183,7 @@ func (b *Bot) deliverLate(cmd slack.SlashCommand, msg message) {
 }
 
 // onInteraction handles a click, already acknowledged: "Share in channel"
-// answers the button's question again and posts it for everyone under the
-// asker's name, then removes the ephemeral original.
+// answers the button's question again, in its turn (see spawnTurn).
 func (b *Bot) onInteraction(ic slack.InteractionCallback) {
 	if ic.Type != slack.InteractionTypeBlockActions {
 		return
@@ -167,33 +192,52 @@ func (b *Bot) onInteraction(ic slack.InteractionCallback) {
 		if a == nil || a.ActionID != shareActionID {
 			continue
 		}
-		user, text, url := ic.User.ID, a.Value, ic.ResponseURL
-		b.spawn("share", func(ctx context.Context) {
-			ctx, cancel := context.WithTimeout(ctx, b.cfg.AnswerTimeout)
-			defer cancel()
-			q := question{surface: surfaceShare, text: text, user: user, usage: b.cfg.Command,
-				header: "<@" + user + "> asked: " + escape(truncate(text, 500))}
-			msg, outcome := b.compose(ctx, q)
-			kind := slack.ResponseTypeInChannel
-			if outcome == outcomeError {
-				kind = slack.ResponseTypeEphemeral // apologise to the asker only
-			}
-			if err := b.respond(ctx, url, kind, msg); err != nil {
-				b.cfg.OnReply(surfaceShare, outcomeUndelivered)
-				b.log.Error("slack: share not delivered", "user", user, "channel", ic.Channel.ID, "err", err)
-				return
-			}
-			b.cfg.OnReply(surfaceShare, outcome)
-			if kind == slack.ResponseTypeInChannel {
-				err := b.retry(ctx, "response_url delete", func() error {
-					_, _, err := b.api.PostMessageContext(ctx, "", slack.MsgOptionDeleteOriginal(url))
-					return err
-				})
-				if err != nil {
-					b.log.Warn("slack: ephemeral original not removed", "user", user, "err", err)
-				}
-			}
+		s := share{user: ic.User.ID, channel: ic.Channel.ID, text: a.Value, url: ic.ResponseURL}
+		b.spawnTurn(turn{
+			what:   "share",
+			attrs:  []any{"surface", surfaceShare, "channel", s.channel, "user", s.user},
+			answer: func(ctx context.Context) string { return b.answerShare(ctx, s) },
+			busy: func(ctx context.Context) error {
+				return b.respondOnce(ctx, s.url, slack.ResponseTypeEphemeral, renderText(busyText))
+			},
+			finish: func(outcome string) { b.cfg.OnReply(surfaceShare, outcome) },
 		})
 		return
 	}
+}
+
+// share is a "Share in channel" click.
+type share struct {
+	user, channel string
+	text          string // the question, from the button's value
+	url           string // the click's response_url
+}
+
+// answerShare answers s's question again and posts it for everyone under
+// the asker's name, then removes the ephemeral original; it returns the
+// outcome.
+func (b *Bot) answerShare(ctx context.Context, s share) string {
+	ctx, cancel := context.WithTimeout(ctx, b.cfg.AnswerTimeout)
+	defer cancel()
+	q := question{surface: surfaceShare, text: s.text, user: s.user, usage: b.cfg.Command,
+		header: "<@" + s.user + "> asked: " + escape(truncate(s.text, 500))}
+	msg, outcome := b.compose(ctx, q)
+	kind := slack.ResponseTypeInChannel
+	if outcome == outcomeError {
+		kind = slack.ResponseTypeEphemeral // apologise to the asker only
+	}
+	if err := b.respond(ctx, s.url, kind, msg); err != nil {
+		b.log.Error("slack: share not delivered", "user", s.user, "channel", s.channel, "err", err)
+		return outcomeUndelivered
+	}
+	if kind == slack.ResponseTypeInChannel {
+		err := b.retry(ctx, "response_url delete", func() error {
+			_, _, err := b.api.PostMessageContext(ctx, "", slack.MsgOptionDeleteOriginal(s.url))
+			return err
+		})
+		if err != nil {
+			b.log.Warn("slack: ephemeral original not removed", "user", s.user, "err", err)
+		}
+	}
+	return outcome
 }

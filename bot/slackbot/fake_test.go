@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -242,6 +243,30 @@ func (f *fakeSlack) accept(t testing.TB) *socket {
 	case <-time.After(wait):
 		t.Fatalf("the bot did not open the websocket within %s", wait)
 		return nil
+	}
+}
+
+// drop ends the connection as a network failure does: the TCP connection
+// closes without a websocket close frame.
+func (s *socket) drop() {
+	s.t.Helper()
+	if err := s.conn.UnderlyingConn().Close(); err != nil {
+		s.t.Fatalf("drop the websocket: %v", err)
+	}
+}
+
+// closed fails unless the bot closes its side of the socket, within wait,
+// without sending anything more.
+func (s *socket) closed() {
+	s.t.Helper()
+	s.conn.SetReadDeadline(time.Now().Add(wait))
+	var a ack
+	err := s.conn.ReadJSON(&a)
+	if err == nil {
+		s.t.Fatalf("the bot sent %+v, want nothing more", a)
+	}
+	if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+		s.t.Fatalf("the bot did not close the websocket within %s", wait)
 	}
 }
 

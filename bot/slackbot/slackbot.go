@@ -62,13 +62,26 @@ type Config struct {
 	// (longer ones are cut at a word); default 2000, which also fits the
 	// value of the "Share in channel" button.
 	MaxQuestion int
+	// MaxInFlight caps the questions being answered at once, from asking
+	// the Answerer to Slack taking the reply (Retry-After waits included);
+	// default 32. A mention, direct message or share that finds every slot
+	// taken waits up to 10 s for one, then gets a short "please ask again in
+	// a minute" where its answer would have gone; at most MaxInFlight
+	// questions wait at once, and one that finds the queue full too is
+	// dropped and logged. A slash command that finds every slot taken gets
+	// that reply at once, in its ephemeral response, since Slack allows it
+	// only 3 seconds.
+	MaxInFlight int
 
 	// Logger receives the Bot's logs; default: none.
 	Logger *slog.Logger
 	// OnReply, when set, is called once per question with its surface
 	// ("mention", "dm", "command", "share") and outcome ("answered",
 	// "not_covered", "help", "error" for an apology after the engine failed,
-	// "undelivered" when Slack would not take the reply).
+	// "undelivered" when Slack would not take the reply, "busy" when the
+	// asker was told to ask again because MaxInFlight questions were being
+	// answered, "dropped" when the question got no reply at all because even
+	// the queue was full or the Bot stopped while it waited).
 	OnReply func(surface, outcome string)
 	// OnReject, when set, is called for each request or event dropped:
 	// reason "bad_signature", "bad_request" or "duplicate".
@@ -103,7 +116,10 @@ type Config struct {
 	// Now is the clock for signature timestamps and deduplication; default
 	// time.Now.
 	Now func() time.Time
-	// Sleep waits out a Retry-After; default a timer that ctx cancels.
+	// Sleep waits d, or less when ctx ends first (then it returns ctx's
+	// error, and it must return promptly). The Bot waits with it for a
+	// Retry-After and, when MaxInFlight questions are being answered, for a
+	// free slot. Default: a timer that ctx cancels.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
@@ -127,6 +143,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxQuestion <= 0 {
 		c.MaxQuestion = 2000
+	}
+	if c.MaxInFlight <= 0 {
+		c.MaxInFlight = 32
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -185,6 +204,7 @@ type Bot struct {
 	api    *slack.Client
 	smc    *socketmode.Client
 	seen   *dedupe
+	gate   *gate          // bounds the questions in flight (Config.MaxInFlight)
 	userID string         // the bot user's id, from auth.test
 	self   *regexp.Regexp // the bot's own mention, <@U…> or <@U…|name>
 
@@ -216,6 +236,7 @@ func New(cfg Config) (*Bot, error) {
 		log:  cfg.Logger,
 		api:  slack.New(cfg.BotToken, opts...),
 		seen: newDedupe(cfg.DedupeTTL, cfg.DedupeMax, cfg.Now),
+		gate: newGate(cfg.MaxInFlight),
 	}
 	b.ctx, b.cancel = context.WithCancel(context.Background())
 	if cfg.AppToken != "" {
@@ -230,6 +251,10 @@ func (b *Bot) SocketMode() bool { return b.smc != nil }
 
 // UserID is the bot user's id, known after Start.
 func (b *Bot) UserID() string { return b.userID }
+
+// MaxInFlight is how many questions the Bot answers at once: Config.MaxInFlight
+// or its default.
+func (b *Bot) MaxInFlight() int { return b.cfg.MaxInFlight }
 
 // Start calls auth.test to check the bot token and learn the bot's user id,
 // then, in Socket Mode, connects and waits for the connection (at most
@@ -253,7 +278,8 @@ func (b *Bot) Start(ctx context.Context) error {
 }
 
 // Stop ends the Socket Mode connection and waits for the questions being
-// answered, whose contexts it cancels. It is safe to call more than once.
+// answered, whose contexts it cancels; questions still waiting for a free
+// slot stop waiting, unanswered. It is safe to call more than once.
 func (b *Bot) Stop() {
 	b.stop.Do(func() {
 		b.mu.Lock()
@@ -276,13 +302,14 @@ func (b *Bot) Routes(mux *http.ServeMux) {
 }
 
 // spawn runs fn in a goroutine that Stop waits for, with the Bot's context,
-// logging a panic instead of crashing. It does nothing after Stop.
-func (b *Bot) spawn(what string, fn func(ctx context.Context)) {
+// logging a panic instead of crashing, and reports whether it did: after
+// Stop it does nothing and returns false.
+func (b *Bot) spawn(what string, fn func(ctx context.Context)) bool {
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()
 		b.log.Warn("slack: dropped work after stop", "what", what)
-		return
+		return false
 	}
 	b.wg.Add(1)
 	b.mu.Unlock()
@@ -291,6 +318,7 @@ func (b *Bot) spawn(what string, fn func(ctx context.Context)) {
 		defer b.recoverPanic(what)
 		fn(b.ctx)
 	}()
+	return true
 }
 
 // recoverPanic logs a panic with its stack; call it deferred.

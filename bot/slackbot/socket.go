@@ -41,7 +41,8 @@ func (b *Bot) startSocket(ctx context.Context) error {
 }
 
 // socketLoop reads Socket Mode events until ctx ends; it closes connected
-// at the first connection.
+// at the first connection, and logs the later ones, which replace a
+// connection that dropped or that Slack asked to end.
 func (b *Bot) socketLoop(ctx context.Context, connected chan struct{}) {
 	first := true
 	for {
@@ -51,9 +52,13 @@ func (b *Bot) socketLoop(ctx context.Context, connected chan struct{}) {
 			return
 		case evt = <-b.smc.Events:
 		}
-		if evt.Type == socketmode.EventTypeConnected && first {
-			first = false
-			close(connected)
+		if evt.Type == socketmode.EventTypeConnected {
+			if first {
+				first = false
+				close(connected)
+			} else {
+				b.log.Info("slack: Socket Mode reconnected")
+			}
 		}
 		b.onSocketEvent(evt)
 	}

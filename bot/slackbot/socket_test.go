@@ -180,6 +180,46 @@ func TestSocketRetries(t *testing.T) {
 	})
 }
 
+// TestSocketReconnect: when the websocket drops without a close frame,
+// slack-go asks apps.connections.open for a new URL and connects again; an
+// event delivered on the new connection is acknowledged and answered once.
+func TestSocketReconnect(t *testing.T) {
+	h, first := startSocket(t, nil)
+	first.drop()
+	if c := h.f.next(t, mOpen); c.Auth != "Bearer xapp-1-A1-test" {
+		t.Errorf("apps.connections.open authorised with %q on reconnecting", c.Auth)
+	}
+	s := h.f.accept(t)
+	s.envelope("events_api", "env-1", rawEvent("EvRe", mention("<@UBOT> fisheries, after a reconnect?")), 0)
+	if a := s.readAck(); a.EnvelopeID != "env-1" || len(a.Payload) != 0 {
+		t.Errorf("ack %+v, want env-1 without payload", a)
+	}
+	if q := h.eng.nextQuestion(t); q != "fisheries, after a reconnect?" {
+		t.Errorf("engine asked %q", q)
+	}
+	if c := h.f.next(t, mPost); c.Form.Get("channel") != "C1" || !strings.Contains(c.blocks(), "*The statement said") {
+		t.Errorf("posted to %q: %s", c.Form.Get("channel"), c.blocks())
+	}
+	if got := h.out.next(t); got != "mention/answered" {
+		t.Errorf("outcome %q", got)
+	}
+	h.bot.Stop()
+	s.closed() // nothing after the one ack, such as a second ack
+	if n := h.f.count(mOpen); n != 2 {
+		t.Errorf("%d apps.connections.open calls, want 2: the first connection and the reconnection", n)
+	}
+	if n := h.f.count(mPost); n != 1 {
+		t.Errorf("%d replies to one question", n)
+	}
+	h.noQuestions(t)
+	if n := len(h.out.replies); n != 0 {
+		t.Errorf("%d more outcomes after the answer", n)
+	}
+	if !strings.Contains(h.logs.String(), "Socket Mode reconnected") {
+		t.Errorf("the log does not say Socket Mode reconnected:\n%s", h.logs)
+	}
+}
+
 // TestSocketUnknownMessageAcked: an envelope slack-go cannot parse is still
 // acknowledged, or Slack would keep resending it.
 func TestSocketUnknownMessageAcked(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -13,7 +15,9 @@ import (
 // startSlack starts the Slack integration when SLACK_BOT_TOKEN is set:
 // Socket Mode when SLACK_APP_TOKEN is set too, otherwise the signed HTTP
 // routes /slack/events, /slack/commands and /slack/interactions on env.Mux.
-// It counts questions by surface and outcome, and refused requests by reason.
+// QUOTEBOT_SLACK_MAX_IN_FLIGHT, when set, caps the questions answered at
+// once. It counts questions by surface and outcome, and refused requests by
+// reason.
 func startSlack(ctx context.Context, env platformEnv) (func(), error) {
 	cfg := slackbot.Config{
 		BotToken:      env.Getenv("SLACK_BOT_TOKEN"),
@@ -27,9 +31,14 @@ func startSlack(ctx context.Context, env platformEnv) (func(), error) {
 		env.Logger.Info("slack is off: SLACK_BOT_TOKEN is not set")
 		return nil, nil
 	}
+	maxInFlight, err := slackMaxInFlight(env.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	cfg.MaxInFlight = maxInFlight
 	replies := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "quotebot_slack_questions_total",
-		Help: "Slack questions by surface (mention, dm, command, share) and outcome (answered, not_covered, help, error, undelivered).",
+		Help: "Slack questions by surface (mention, dm, command, share) and outcome (answered, not_covered, help, error, undelivered, busy, dropped).",
 	}, []string{"surface", "outcome"})
 	rejected := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "quotebot_slack_rejected_total",
@@ -64,6 +73,21 @@ func startSlack(ctx context.Context, env platformEnv) (func(), error) {
 	if b.SocketMode() {
 		mode = "socket"
 	}
-	env.Logger.Info("slack is on", "mode", mode, "bot_user", b.UserID())
+	env.Logger.Info("slack is on", "mode", mode, "bot_user", b.UserID(), "max_in_flight", b.MaxInFlight())
 	return b.Stop, nil
+}
+
+// slackMaxInFlight reads QUOTEBOT_SLACK_MAX_IN_FLIGHT: 0 (the Bot's
+// default) when it is unset, an error naming it when it is not a whole
+// number of at least 1.
+func slackMaxInFlight(getenv func(string) string) (int, error) {
+	v := strings.TrimSpace(getenv("QUOTEBOT_SLACK_MAX_IN_FLIGHT"))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("QUOTEBOT_SLACK_MAX_IN_FLIGHT=%q: want a whole number of questions, at least 1", v)
+	}
+	return n, nil
 }

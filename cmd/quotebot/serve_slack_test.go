@@ -123,6 +123,9 @@ func TestStartSlackRefuses(t *testing.T) {
 				se, ok := errors.AsType[slack.SlackErrorResponse](err)
 				return ok && se.Err == "invalid_auth"
 			}},
+		{"a cap on questions that is not a number", maxInFlight(srv.URL+"/api/", "many"), namesMaxInFlight},
+		{"a cap of zero questions", maxInFlight(srv.URL+"/api/", "0"), namesMaxInFlight},
+		{"a negative cap", maxInFlight(srv.URL+"/api/", "-4"), namesMaxInFlight},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -132,6 +135,46 @@ func TestStartSlackRefuses(t *testing.T) {
 			}
 			if !tc.want(err) {
 				t.Errorf("startSlack error = %v", err)
+			}
+		})
+	}
+}
+
+// maxInFlight is an HTTP-mode environment against the Web API at apiURL,
+// with QUOTEBOT_SLACK_MAX_IN_FLIGHT set to v.
+func maxInFlight(apiURL, v string) map[string]string {
+	return map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": apiURL,
+		"QUOTEBOT_SLACK_MAX_IN_FLIGHT": v}
+}
+
+// namesMaxInFlight reports whether err tells the operator which variable
+// is wrong.
+func namesMaxInFlight(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "QUOTEBOT_SLACK_MAX_IN_FLIGHT")
+}
+
+// TestStartSlackMaxInFlight checks that QUOTEBOT_SLACK_MAX_IN_FLIGHT reaches
+// the Bot, which logs its cap when Slack is on.
+func TestStartSlackMaxInFlight(t *testing.T) {
+	srv := fakeSlackAPI(t, "")
+	tests := []struct {
+		name, value string
+		want        string
+	}{
+		{"unset: the default", "", "max_in_flight=32"},
+		{"set", "4", "max_in_flight=4"},
+		{"set with spaces", " 100 ", "max_in_flight=100"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newSlackEnv(maxInFlight(srv.URL+"/api/", tc.value))
+			stop, err := startSlack(t.Context(), e.env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stop()
+			if !strings.Contains(e.logs.String(), tc.want) {
+				t.Errorf("log lacks %s:\n%s", tc.want, e.logs)
 			}
 		})
 	}
