@@ -73,7 +73,7 @@ func (e *Engine) openPersistent(ctx context.Context, path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("create index folder: %w", err)
 	}
-	unlock, err := lockFile(path + ".lock")
+	unlock, err := lockFile(ctx, path+".lock")
 	if err != nil {
 		return fmt.Errorf("lock index %s: %w", path, err)
 	}
