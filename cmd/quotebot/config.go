@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -88,15 +89,39 @@ func defaultDBPath() string {
 	return filepath.Join(dir, "quotebot", "index")
 }
 
-// parseFlags parses args and turns flag errors into usage errors.
+// parseFlags parses args with flags before or after the other arguments
+// ("ask fisheries --json" as well as "ask --json fisheries"; after "--"
+// everything is an argument), leaving those in fs.Args(). A bad flag is a
+// one-line usage error; --help prints the usage and returns flag.ErrHelp.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+	usage, out := fs.Usage, fs.Output()
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	defer func() { fs.Usage = usage; fs.SetOutput(out) }()
+	var rest []string
+	for {
+		err := fs.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(out)
+			usage()
 			return err
 		}
-		return usageError{err.Error()}
+		if err != nil {
+			return usageError{err.Error() + " (see --help)"}
+		}
+		left := fs.Args()
+		if len(left) == 0 {
+			break
+		}
+		if n := len(args) - len(left); n > 0 && args[n-1] == "--" {
+			rest = append(rest, left...)
+			break
+		}
+		rest = append(rest, left[0])
+		args = left[1:]
 	}
-	return nil
+	// Parsing "--" then rest leaves the flags as set and fs.Args() == rest.
+	return fs.Parse(append([]string{"--"}, rest...))
 }
 
 // loadCorpus reads the documents of c.Corpus, or the built-in statement.

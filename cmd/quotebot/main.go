@@ -58,7 +58,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprint(stdout, mainUsage)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "quotebot: unknown command %q\n\n%s", args[0], mainUsage)
+		fmt.Fprintf(stderr, "quotebot: unknown command %q (run quotebot --help)\n", args[0])
 		return 2
 	}
 	var ue usageError

@@ -127,8 +127,40 @@ func TestExitCodes(t *testing.T) {
 			if !strings.Contains(errOut, tt.errText) {
 				t.Errorf("stderr %q lacks %q", errOut, tt.errText)
 			}
-			if code == 1 && strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+			if code != 0 && tt.name != "no command" && strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
 				t.Errorf("error is more than one line: %q", errOut)
+			}
+		})
+	}
+}
+
+// TestFlagsAnywhere checks that flags may follow the question, and that
+// after "--" everything is the question.
+func TestFlagsAnywhere(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		question string
+	}{
+		{"flags first", []string{"ask", "--json", "--top", "1", "fisheries?"}, "fisheries?"},
+		{"flags last", []string{"ask", "fisheries?", "--json", "--top", "1"}, "fisheries?"},
+		{"flags between words", []string{"ask", "what", "--json", "about", "fisheries?"}, "what about fisheries?"},
+		{"after --", []string{"ask", "--json", "--", "fisheries", "--top", "1"}, "fisheries --top 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, "", tt.args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			var a struct {
+				Question string `json:"question"`
+			}
+			if err := json.Unmarshal([]byte(out), &a); err != nil {
+				t.Fatalf("not JSON: %v\n%s", err, out)
+			}
+			if a.Question != tt.question {
+				t.Fatalf("question %q, want %q", a.Question, tt.question)
 			}
 		})
 	}
