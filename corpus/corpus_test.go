@@ -303,6 +303,21 @@ func TestParse(t *testing.T) {
 			},
 		},
 		{
+			name:  "markdown: front matter read as YAML: quotes, escapes, nested keys",
+			file:  "front-matter-escapes.md",
+			id:    "front-matter-escapes",
+			title: "United States – Aotearoa New Zealand Joint Statement",
+			date:  "2022-05-31",
+			want:  []string{"First paragraph."},
+		},
+		{
+			name:  "markdown: a leading thematic break is not front matter",
+			file:  "thematic-break.md",
+			id:    "thematic-break",
+			title: "thematic break",
+			want:  []string{"Intro paragraph after a rule.", "Second paragraph."},
+		},
+		{
 			name:  "markdown: first heading is the title, headings are not paragraphs",
 			file:  "heading-title.md",
 			id:    "heading-title",

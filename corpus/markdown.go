@@ -3,6 +3,8 @@ package corpus
 import (
 	"regexp"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 )
 
 var (
@@ -122,30 +124,60 @@ func parseMarkdown(text string) ([]string, header) {
 	return paras, h
 }
 
-// frontMatter consumes a leading YAML front matter block ("---" … "---"),
-// taking its title and date.
+// frontMatter consumes a leading YAML front matter block ("---" … "---" or
+// "..."), taking its title and date. A YAML decoder reads it, so quoted
+// values lose their quotes and escapes ("Joint\_Statement \u2013 …" is
+// "Joint Statement – …"). A block that is not a YAML mapping is left in the
+// text: it was a thematic break, not front matter.
 func frontMatter(lines []string, h *header) []string {
 	if len(lines) == 0 || strings.TrimSpace(lines[0]) != "---" {
 		return lines
 	}
-	var fm header
 	for i := 1; i < len(lines); i++ {
-		l := strings.TrimSpace(lines[i])
-		if l == "---" || l == "..." {
-			*h = fm
-			return lines[i+1:]
+		if l := strings.TrimSpace(lines[i]); l != "---" && l != "..." {
+			continue
 		}
-		key, val, ok := strings.Cut(l, ":")
-		val = strings.Trim(strings.TrimSpace(val), `"'`)
-		switch {
-		case ok && strings.EqualFold(key, "title"):
-			fm.title = val
-		case ok && strings.EqualFold(key, "date"):
-			fm.date = val
+		fields, ok := decodeFrontMatter(strings.Join(lines[1:i], "\n"))
+		if !ok {
+			return lines
 		}
+		for key, node := range fields {
+			switch {
+			case strings.EqualFold(key, "title"):
+				h.title = scalarText(node)
+			case strings.EqualFold(key, "date"):
+				h.date = scalarText(node)
+			}
+		}
+		return lines[i+1:]
 	}
 	// Not closed: not front matter.
 	return lines
+}
+
+// decodeFrontMatter decodes a front matter block as a YAML mapping. It
+// reports false for anything else, and for a decoder panic, so that no
+// document can crash the loader.
+func decodeFrontMatter(block string) (fields map[string]yaml.Node, ok bool) {
+	defer func() {
+		if recover() != nil {
+			fields, ok = nil, false
+		}
+	}()
+	if err := yaml.Unmarshal([]byte(block), &fields); err != nil || len(fields) == 0 {
+		return nil, false
+	}
+	return fields, true
+}
+
+// scalarText is a scalar node's value with its runs of white space (the
+// non-breaking spaces of "\_" among them) made single spaces; "" for
+// anything else.
+func scalarText(n yaml.Node) string {
+	if n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return strings.Join(strings.Fields(n.Value), " ")
 }
 
 // stripInline removes inline Markdown: images, links (keeping their text),
