@@ -218,6 +218,24 @@ func TestTopics(t *testing.T) {
 	}
 }
 
+// TestTopicsSkipShortPassages checks that a signature or a date line, too
+// short to say what a document covers, names no topic.
+func TestTopicsSkipShortPassages(t *testing.T) {
+	doc := "The harbour authority will dredge the northern shipping channel next spring.\n\n" +
+		"The ferry terminal gets a new passenger waiting hall with heated seating.\n\n" +
+		"MARGARET HOLLOWAY\n\nTHE HARBOUR OFFICE, April 2, 2025.\n"
+	e := mustIndex(t, mustDocs(t, map[string]string{"notice.txt": doc}), Config{})
+	topics := e.Topics()
+	if len(topics) != 2 {
+		t.Fatalf("topics = %q, want one for each of the two sentences of content", topics)
+	}
+	for _, tp := range topics {
+		if strings.Contains(tp, "HOLLOWAY") || strings.Contains(tp, "OFFICE") {
+			t.Errorf("topic %q comes from the signature", tp)
+		}
+	}
+}
+
 // evalSets are the evaluation sets with the least each must score: the seed
 // set at the bar, the others at their measured figures, to catch
 // regressions on documents the ranking was not built around.

@@ -10,10 +10,31 @@ import (
 // maxTopics is how many topics a "not covered" reply names at most.
 const maxTopics = 10
 
+// minTopicWords is the fewest content words (not stop words or numbers) of a
+// passage that names a topic.
+const minTopicWords = 4
+
+// namesTopic reports whether a passage can say what a document covers: a
+// signature ("JOSEPH R. BIDEN JR"), a date line or a lone heading cannot.
+// It needs minTopicWords content words and a lower-case letter.
+func namesTopic(text string) bool {
+	if !strings.ContainsFunc(text, unicode.IsLower) {
+		return false
+	}
+	n := 0
+	for _, t := range tokenize(text) {
+		if !isStopword(t.word) && !isNumber(t.word) {
+			n++
+		}
+	}
+	return n >= minTopicWords
+}
+
 // topicChunkWords caps the words of a topic.
 const topicChunkWords = 4
 
-// findTopics names what the documents cover: for each passage, its most
+// findTopics names what the documents cover: for each passage that can (see
+// namesTopic), its most
 // distinctive noun phrase, quoted as the passage spells it. A noun phrase is
 // a run of adjectives and nouns ending in a noun (WordNet parts of speech;
 // words WordNet does not know count as nouns), with "and", "of" and "the"
@@ -34,6 +55,9 @@ func (e *Engine) findTopics() []string {
 	var all []topic
 	seen := map[string]bool{}
 	for i, p := range e.passages {
+		if !namesTopic(p.Text) {
+			continue
+		}
 		best := topic{order: i}
 		for _, c := range e.nounPhrases(p.Text) {
 			key := strings.ToLower(c.text)
