@@ -371,6 +371,26 @@ func TestParse(t *testing.T) {
 			date:  "2024-11-16T08:00:00Z",
 			want:  []string{"Only paragraph."},
 		},
+		{
+			name:  "html: a saved web page keeps only its main content, without chrome",
+			file:  "site-page.html",
+			id:    "site-page",
+			title: "Joint Statement on Harbour Cooperation",
+			date:  "2025-03-04",
+			want:  []string{"The two ministers agreed to dredge the northern channel.", "They will share data on ship traffic."},
+		},
+		{
+			name:  "html: without main, page header and footer are chrome, an article's are not",
+			file:  "plain-page.html",
+			id:    "plain-page",
+			title: "Council minutes",
+			want: []string{
+				"Minutes of the meeting of 3 March 2025",
+				"The council approved the library budget.",
+				"Approved on 7 April 2025.",
+				"The pool closes in May.",
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -32,20 +32,90 @@ var skippedElements = map[atom.Atom]bool{
 	atom.Select: true, atom.Textarea: true,
 }
 
+// chromeRoles are the ARIA roles of a page's chrome rather than its text.
+var chromeRoles = map[string]bool{
+	"navigation": true, "banner": true, "contentinfo": true, "search": true,
+	"dialog": true, "alertdialog": true, "menu": true, "menubar": true,
+}
+
+// isChrome reports whether an element is page furniture a saved web page
+// carries around its text: navigation, banners, footers, dialogs such as
+// cookie notices, and whatever is hidden.
+func isChrome(n *html.Node) bool {
+	if skippedElements[n.DataAtom] || chromeRoles[strings.ToLower(strings.TrimSpace(attr(n, "role")))] {
+		return true
+	}
+	for _, a := range n.Attr {
+		if a.Key == "hidden" || (a.Key == "aria-hidden" && strings.EqualFold(a.Val, "true")) {
+			return true
+		}
+	}
+	return false
+}
+
+// contentRoot is the part of a page that holds its text: its <main>, else
+// its only <article>, else the whole page, whose <header> and <footer>
+// standing outside any article are then chrome too.
+func contentRoot(root *html.Node) (content *html.Node, wholePage bool) {
+	var mains, articles []*html.Node
+	var find func(n *html.Node)
+	find = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			if isChrome(n) {
+				return
+			}
+			switch n.DataAtom {
+			case atom.Main:
+				mains = append(mains, n)
+			case atom.Article:
+				articles = append(articles, n)
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			find(c)
+		}
+	}
+	find(root)
+	switch {
+	case len(mains) > 0:
+		return mains[0], false
+	case len(articles) == 1:
+		return articles[0], false
+	}
+	return root, true
+}
+
+// findElement returns the first element a in the tree under n, or nil.
+func findElement(n *html.Node, a atom.Atom) *html.Node {
+	if n.Type == html.ElementNode && n.DataAtom == a {
+		return n
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if f := findElement(c, a); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
 // parseHTML returns an HTML document's paragraphs (p, li, blockquote, …, and
-// text standing directly in a div), its title (<title>, else the first h1 or
-// other heading) and its date (meta name="date", article:published_time or
-// the first <time datetime>). Headings are not paragraphs.
+// text standing directly in a div), its title (og:title or <title>, else the
+// first h1 or other heading) and its date (meta name="date",
+// article:published_time or the first <time datetime>). Headings are not
+// paragraphs. Only the page's content counts (see contentRoot), without its
+// chrome (see isChrome).
 func parseHTML(text string) ([]string, header, error) {
-	root, err := html.Parse(strings.NewReader(text))
+	doc, err := html.Parse(strings.NewReader(text))
 	if err != nil {
 		return nil, header{}, fmt.Errorf("html: %w", err)
 	}
 	var (
-		h       header
-		heading string
-		paras   []string
-		cur     strings.Builder
+		root      *html.Node
+		wholePage bool
+		h         header
+		heading   string
+		paras     []string
+		cur       strings.Builder
 	)
 	flush := func() {
 		if s := collapseSpace(cur.String()); s != "" {
@@ -61,10 +131,9 @@ func parseHTML(text string) ([]string, header, error) {
 			return
 		case html.ElementNode:
 			switch {
-			case skippedElements[n.DataAtom]:
+			case isChrome(n), n.DataAtom == atom.Head:
 				return
-			case n.DataAtom == atom.Head:
-				readHead(n, &h)
+			case wholePage && (n.DataAtom == atom.Header || n.DataAtom == atom.Footer) && !inside(n, atom.Article):
 				return
 			case n.DataAtom == atom.Time && h.date == "":
 				if v := collapseSpace(attr(n, "datetime")); v != "" {
@@ -93,6 +162,10 @@ func parseHTML(text string) ([]string, header, error) {
 			walk(c)
 		}
 	}
+	if head := findElement(doc, atom.Head); head != nil {
+		readHead(head, &h)
+	}
+	root, wholePage = contentRoot(doc)
 	walk(root)
 	flush()
 	if h.title == "" && heading != "" {
@@ -113,6 +186,10 @@ func readHead(head *html.Node, h *header) {
 			case atom.Meta:
 				name := strings.ToLower(attr(n, "name") + attr(n, "property"))
 				switch name {
+				case "og:title", "dc.title":
+					if t := collapseSpace(attr(n, "content")); t != "" {
+						h.title = t
+					}
 				case "date", "dc.date", "article:published_time", "dcterms.date":
 					if h.date == "" {
 						h.date = collapseSpace(attr(n, "content"))
@@ -125,6 +202,16 @@ func readHead(head *html.Node, h *header) {
 		}
 	}
 	walk(head)
+}
+
+// inside reports whether n has an ancestor element a.
+func inside(n *html.Node, a atom.Atom) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type == html.ElementNode && p.DataAtom == a {
+			return true
+		}
+	}
+	return false
 }
 
 func isHeading(a atom.Atom) bool {
@@ -151,7 +238,7 @@ func textOf(n *html.Node) string {
 		if n.Type == html.TextNode {
 			b.WriteString(n.Data)
 		}
-		if n.Type == html.ElementNode && skippedElements[n.DataAtom] {
+		if n.Type == html.ElementNode && isChrome(n) {
 			return
 		}
 		if n.Type == html.ElementNode && n.DataAtom == atom.Br {
