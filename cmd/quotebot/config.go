@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,7 +41,7 @@ type engineConfig struct {
 // --embed-url on fs, each defaulting to its environment variable.
 func engineFlags(fs *flag.FlagSet, getenv func(string) string) *engineConfig {
 	c := &engineConfig{APIKey: getenv("OPENAI_API_KEY")}
-	fs.StringVar(&c.Corpus, "corpus", getenv("QUOTEBOT_CORPUS"), "`folder` of .txt, .md and .html documents (default: the built-in statement) [QUOTEBOT_CORPUS]")
+	fs.StringVar(&c.Corpus, "corpus", getenv("QUOTEBOT_CORPUS"), "`folder` of .txt, .md and .html documents, or one such document (default: the built-in statement) [QUOTEBOT_CORPUS]")
 	maxPassage, _ := strconv.Atoi(getenv("QUOTEBOT_MAX_PASSAGE"))
 	fs.IntVar(&c.MaxPassage, "max-passage", maxPassage, "cut paragraphs longer than `N` bytes at sentence ends (0: 1500) [QUOTEBOT_MAX_PASSAGE]")
 	fs.StringVar(&c.DB, "db", envOr(getenv, "QUOTEBOT_DB", defaultDBPath()), "`folder` of the persistent index [QUOTEBOT_DB]")
@@ -65,8 +66,8 @@ func (c engineConfig) Validate() error {
 		if err != nil {
 			return fmt.Errorf("corpus: %w", err)
 		}
-		if !fi.IsDir() {
-			return fmt.Errorf("corpus %s is not a folder", c.Corpus)
+		if !fi.IsDir() && !isDocument(c.Corpus) {
+			return fmt.Errorf("corpus %s is neither a folder nor a document (%s)", c.Corpus, strings.Join(corpus.Extensions, " "))
 		}
 	}
 	return nil
@@ -124,13 +125,28 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return fs.Parse(append([]string{"--"}, rest...))
 }
 
-// loadCorpus reads the documents of c.Corpus, or the built-in statement.
+// loadCorpus reads the documents of c.Corpus (a folder, or one document),
+// or the built-in statement.
 func loadCorpus(c engineConfig) ([]corpus.Document, error) {
+	opts := corpus.Options{MaxPassageChars: c.MaxPassage}
+	if c.Corpus != "" && isDocument(c.Corpus) {
+		if fi, err := os.Stat(c.Corpus); err == nil && !fi.IsDir() {
+			data, err := os.ReadFile(c.Corpus)
+			if err != nil {
+				return nil, fmt.Errorf("load %s: %w", c.Corpus, err)
+			}
+			doc, err := corpus.Parse(filepath.Base(c.Corpus), data, opts)
+			if err != nil {
+				return nil, fmt.Errorf("load %s: %w", c.Corpus, err)
+			}
+			return []corpus.Document{doc}, nil
+		}
+	}
 	fsys := corpus.Seed()
 	if c.Corpus != "" {
 		fsys = os.DirFS(c.Corpus)
 	}
-	docs, err := corpus.Load(fsys, corpus.Options{MaxPassageChars: c.MaxPassage})
+	docs, err := corpus.Load(fsys, opts)
 	if err != nil {
 		name := c.Corpus
 		if name == "" {
@@ -139,6 +155,11 @@ func loadCorpus(c engineConfig) ([]corpus.Document, error) {
 		return nil, fmt.Errorf("load %s: %w", name, err)
 	}
 	return docs, nil
+}
+
+// isDocument reports whether a path names a file corpus.Load would read.
+func isDocument(path string) bool {
+	return slices.Contains(corpus.Extensions, strings.ToLower(filepath.Ext(path)))
 }
 
 // openEngine loads the corpus and opens (or builds) its index.

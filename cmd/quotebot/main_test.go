@@ -96,6 +96,10 @@ func TestAskStdin(t *testing.T) {
 
 func TestExitCodes(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "nope")
+	pdf := filepath.Join(t.TempDir(), "minutes.pdf")
+	if err := os.WriteFile(pdf, []byte("%PDF-1.7"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name    string
 		args    []string
@@ -113,6 +117,7 @@ func TestExitCodes(t *testing.T) {
 		{"stdin without json", []string{"ask", "-"}, 2, "needs --json"},
 		{"unknown embedder", []string{"ask", "--embedder", "magic", "x"}, 2, "unknown embedder"},
 		{"missing corpus", []string{"ask", "--corpus", missing, "x"}, 1, "corpus"},
+		{"corpus file of another kind", []string{"ask", "--corpus", pdf, "x"}, 1, "neither a folder nor a document"},
 		{"eval without file", []string{"eval"}, 2, "FILE.jsonl"},
 		{"eval missing file", []string{"eval", missing}, 1, "nope"},
 		{"negative max passage", []string{"ask", "--max-passage", "-1", "x"}, 2, "--max-passage"},
@@ -131,6 +136,32 @@ func TestExitCodes(t *testing.T) {
 				t.Errorf("error is more than one line: %q", errOut)
 			}
 		})
+	}
+}
+
+// TestAskOneDocument answers from a corpus given as one file rather than a
+// folder.
+func TestAskOneDocument(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "notice.md")
+	if err := os.WriteFile(file, []byte("# Harbour notice\n\nThe northern channel will be dredged in spring.\n\nThe ferry runs hourly.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "", "ask", "--corpus", file, "--json", "when is the dredging?")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var a struct {
+		Found    bool `json:"found"`
+		Passages []struct {
+			Doc, Title string
+			Paragraph  int
+		} `json:"passages"`
+	}
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if !a.Found || a.Passages[0].Doc != "notice" || a.Passages[0].Title != "Harbour notice" || a.Passages[0].Paragraph != 1 {
+		t.Fatalf("answer %+v", a)
 	}
 }
 
