@@ -108,3 +108,27 @@ func TestCredits(t *testing.T) {
 		})
 	}
 }
+
+func TestNumberedRefs(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"Article 5. No one shall be held", []string{"ref:articl#5"}},
+		{"under Sec. 3 of this order", []string{"ref:sec#3"}},
+		{"the COVID-19 pandemic", []string{"ref:covid#19"}},
+		{"in February 2023", nil},
+		{"in 12 cases", nil},
+		{"Article 5, 6", []string{"ref:articl#5"}},
+		{"Article\n7", []string{"ref:articl#7"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			var got []string
+			numberedRefs(tt.text, tokenize(tt.text), func(term string, _ int) { got = append(got, term) })
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("numberedRefs(%q) = %q, want %q", tt.text, got, tt.want)
+			}
+		})
+	}
+}

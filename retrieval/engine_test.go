@@ -236,6 +236,48 @@ func TestTopicsSkipShortPassages(t *testing.T) {
 	}
 }
 
+// TestNumberedReferences asks for the parts of a numbered document by
+// number: the part asked for is quoted, not every part of its kind, a
+// number the document lacks is not covered, and an abbreviation on either
+// side still finds the part.
+func TestNumberedReferences(t *testing.T) {
+	charter := strings.Join([]string{
+		"Title: Charter of the Riverside Rowing Club",
+		"",
+		"Article 1. Every member may speak at the general assembly.",
+		"Article 2. The general assembly meets twice a year, in spring and in autumn.",
+		"Article 12. Votes are taken by a show of hands unless a member asks for a secret ballot.",
+		"Sec. 4. The treasurer keeps the accounts, as section 21 of the sports statute requires.",
+		"Boats may be booked a week ahead; juniors row with a coach.",
+	}, "\n")
+	e := mustIndex(t, mustDocs(t, map[string]string{"charter.txt": charter}), Config{})
+	tests := []struct {
+		q         string
+		found     bool
+		paragraph int
+	}{
+		{"what does Article 2 say?", true, 2},
+		{"article 12", true, 3},
+		{"Article 1", true, 1},
+		{"Article 7", false, 0},
+		{"section 4", true, 4},
+		{"sec 21", true, 4},
+		{"Art. 12?", true, 3},
+		{"how are votes taken?", true, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			a := mustAnswer(t, e, tt.q, 3)
+			if a.Found != tt.found {
+				t.Fatalf("found = %v, want %v: %+v", a.Found, tt.found, a.Passages)
+			}
+			if tt.found && a.Passages[0].Paragraph != tt.paragraph {
+				t.Fatalf("first paragraph %d, want %d", a.Passages[0].Paragraph, tt.paragraph)
+			}
+		})
+	}
+}
+
 // evalSets are the evaluation sets with the least each must score: the seed
 // set at the bar, the others at their measured figures, to catch
 // regressions on documents the ranking was not built around.

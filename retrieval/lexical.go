@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"math"
 	"slices"
+	"strings"
 )
 
 // BM25 parameters: the usual defaults.
@@ -15,6 +16,9 @@ const (
 // lexIndex is an inverted index of passages' exact terms for BM25 ranking,
 // with each passage's sorted term IDs for coverage checks.
 type lexIndex struct {
+	// refKinds are the kinds of numbered reference the passages use
+	// ("ref:articl#"), see numberedRefs.
+	refKinds map[string]bool
 	ids      map[string]int32
 	postings [][]posting
 	docTerms [][]int32
@@ -57,11 +61,18 @@ func newLexIndex(a *analyzer, texts []string) *lexIndex {
 	if len(texts) > 0 {
 		ix.avgLen = float64(total) / float64(len(texts))
 	}
+	ix.refKinds = map[string]bool{}
+	for term := range ix.ids {
+		if kind, _, ok := strings.Cut(term, "#"); ok && strings.HasPrefix(term, refPrefix) {
+			ix.refKinds[kind+"#"] = true
+		}
+	}
 	return ix
 }
 
 // exactTerms calls emit for every exact term of text: each content word's
-// forms, each multi-word lemma and the initials of its acronyms and names. It returns the number of content words.
+// forms, each multi-word lemma, the initials of its acronyms and names, and
+// its numbered references. It returns the number of content words.
 func (a *analyzer) exactTerms(text string, emit func(term string)) int {
 	toks := tokenize(text)
 	n := 0
@@ -78,6 +89,7 @@ func (a *analyzer) exactTerms(text string, emit func(term string)) int {
 		emit(p.text)
 	}
 	acronymTerms(text, toks, emit)
+	numberedRefs(text, toks, func(term string, _ int) { emit(term) })
 	return n
 }
 

@@ -77,6 +77,19 @@ func (e *Engine) newQuery(text string) query {
 		}
 		q.slots = append(q.slots, e.makeSlot(t.word, forms, wi.specificity, false))
 	}
+	// A numbered reference of a kind the documents use ("Article 19") is a
+	// word of the question: a passage without it does not answer.
+	numberedRefs(text, toks, func(term string, at int) {
+		term, ok := e.lex.usedRef(term)
+		if _, dup := slotOf[term]; !ok || dup || len(q.slots) == maxQueryWords {
+			return
+		}
+		slotOf[term] = len(q.slots)
+		s := e.makeSlot(term, []string{term}, 1, false)
+		// The reference covers its word, however the documents spell it.
+		s.parts = partSlots(toks[at-1:at], slotOf)
+		q.slots = append(q.slots, s)
+	})
 	seenPhrase := map[string]bool{}
 	for _, p := range e.an.phrases(text, toks) {
 		if seenPhrase[p.text] {
