@@ -290,6 +290,12 @@ var evalSets = []struct {
 	{"../testdata/eval/us-new-zealand-joint-statement.jsonl", "../testdata/docs/us-new-zealand", 0.60, 0.65},
 	{"../testdata/eval/us-india-joint-statement.jsonl", "../testdata/docs/us-india-joint-statement", 0.44, 0.54},
 	{"../testdata/eval/east-palestine-executive-order.jsonl", "../testdata/docs/east-palestine-executive-order", 0.37, 0.48},
+	// The same questions with a typo in their longest word.
+	{"../testdata/eval/typos/seed-questions.jsonl", "", 0.92, 0.93},
+	{"../testdata/eval/typos/plastic-pollution-strategy.jsonl", "../testdata/docs/plastic-pollution", 0.61, 0.64},
+	{"../testdata/eval/typos/us-new-zealand-joint-statement.jsonl", "../testdata/docs/us-new-zealand", 0.50, 0.59},
+	{"../testdata/eval/typos/us-india-joint-statement.jsonl", "../testdata/docs/us-india-joint-statement", 0.33, 0.46},
+	{"../testdata/eval/typos/east-palestine-executive-order.jsonl", "../testdata/docs/east-palestine-executive-order", 0.34, 0.46},
 }
 
 func TestEvalSets(t *testing.T) {

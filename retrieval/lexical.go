@@ -19,11 +19,14 @@ type lexIndex struct {
 	// refKinds are the kinds of numbered reference the passages use
 	// ("ref:articl#"), see numberedRefs.
 	refKinds map[string]bool
-	ids      map[string]int32
-	postings [][]posting
-	docTerms [][]int32
-	lens     []int32
-	avgLen   float64
+	// wordsByLen lists the plain words among the terms, by length, for
+	// spelling correction.
+	wordsByLen map[int][]string
+	ids        map[string]int32
+	postings   [][]posting
+	docTerms   [][]int32
+	lens       []int32
+	avgLen     float64
 }
 
 type posting struct {
@@ -61,6 +64,7 @@ func newLexIndex(a *analyzer, texts []string) *lexIndex {
 	if len(texts) > 0 {
 		ix.avgLen = float64(total) / float64(len(texts))
 	}
+	ix.indexWords()
 	ix.refKinds = map[string]bool{}
 	for term := range ix.ids {
 		if kind, _, ok := strings.Cut(term, "#"); ok && strings.HasPrefix(term, refPrefix) {

@@ -74,6 +74,9 @@ func (e *Engine) newQuery(text string) query {
 		forms := wi.forms
 		if term, ok := e.acronymOf(text[t.start:t.end], t.word, forms); ok {
 			forms = append(forms[:len(forms):len(forms)], term)
+		} else if c, ok := e.correct(t.word, forms); ok {
+			wi = e.an.info(c)
+			forms = wi.forms
 		}
 		q.slots = append(q.slots, e.makeSlot(t.word, forms, wi.specificity, false))
 	}
