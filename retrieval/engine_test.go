@@ -368,25 +368,28 @@ func TestHighlight(t *testing.T) {
 	}
 }
 
-// TestFoundDecision checks the found/not-found rule on minutes nobody tuned
-// anything on: a question is answered when the best passage holds most of
-// its informative content, whatever the words that frame it.
+// minutes are council minutes nobody tuned anything on, for the tests of
+// the found decision.
+var minutes = strings.Join([]string{
+	"Title: Riverside Council minutes",
+	"Date: Mar 3, 2025",
+	"",
+	"The council approved the library budget for the coming year, including longer opening hours on weekends.",
+	"Members discussed the repair of the swimming pool, which will close in May for six weeks.",
+	"The mayor reported that the new bus routes to the hospital will start in September.",
+	"A resident asked about noise from the construction site near the school; the council will ask the builder to respect quiet hours.",
+	"The council agreed to plant two hundred trees along the river path this autumn.",
+	"The next meeting will take place on April 7.",
+	"The regional airport will offer aviation courses to students from the college.",
+	"The Office of Emergency Management will test the flood sirens in June.",
+	"The council asked the FAA to review the night routes over the east side.",
+	"The college presented its nuclear medicine research to the council.",
+}, "\n")
+
+// TestFoundDecision checks the found/not-found rule on the minutes: a
+// question is answered when the best passage holds most of its informative
+// content, whatever the words that frame it.
 func TestFoundDecision(t *testing.T) {
-	minutes := strings.Join([]string{
-		"Title: Riverside Council minutes",
-		"Date: Mar 3, 2025",
-		"",
-		"The council approved the library budget for the coming year, including longer opening hours on weekends.",
-		"Members discussed the repair of the swimming pool, which will close in May for six weeks.",
-		"The mayor reported that the new bus routes to the hospital will start in September.",
-		"A resident asked about noise from the construction site near the school; the council will ask the builder to respect quiet hours.",
-		"The council agreed to plant two hundred trees along the river path this autumn.",
-		"The next meeting will take place on April 7.",
-		"The regional airport will offer aviation courses to students from the college.",
-		"The Office of Emergency Management will test the flood sirens in June.",
-		"The council asked the FAA to review the night routes over the east side.",
-		"The college presented its nuclear medicine research to the council.",
-	}, "\n")
 	e := mustIndex(t, mustDocs(t, map[string]string{"minutes.txt": minutes}), Config{})
 	tests := []struct {
 		name      string
@@ -421,6 +424,37 @@ func TestFoundDecision(t *testing.T) {
 			}
 			if !tt.found && (len(a.Passages) != 0 || len(a.Topics) == 0) {
 				t.Fatalf("not found should quote nothing and list topics: %+v", a)
+			}
+		})
+	}
+}
+
+// TestSeveralTopics asks about two things at once: each gets its passage,
+// whether one passage covers enough of the question or only the two
+// together do, and two things the minutes do not mention get nothing.
+func TestSeveralTopics(t *testing.T) {
+	e := mustIndex(t, mustDocs(t, map[string]string{"minutes.txt": minutes}), Config{})
+	tests := []struct {
+		q          string
+		paragraphs []int // quoted, in any order; nil for not found
+	}{
+		{"what about the library budget and the swimming pool?", []int{1, 2}},
+		{"bus routes and trees", []int{3, 5}},
+		{"flood sirens, aviation courses", []int{7, 8}},
+		{"library hours, pool repairs and bus routes", []int{1, 2, 3}},
+		{"football and parking fines", nil},
+		{"the library budget", []int{1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			a := mustAnswer(t, e, tt.q, 3)
+			var got []int
+			for _, p := range a.Passages {
+				got = append(got, p.Paragraph)
+			}
+			slices.Sort(got)
+			if a.Found != (tt.paragraphs != nil) || !slices.Equal(got, tt.paragraphs) {
+				t.Fatalf("found %v, paragraphs %v; want %v", a.Found, got, tt.paragraphs)
 			}
 		})
 	}

@@ -214,25 +214,6 @@ func (e *Engine) lexicalScores(q query) ([]float64, []int32) {
 	return total, touched
 }
 
-// coverage is how much of the question's informative content a text covers,
-// from 0 to 1: the sum over word slots of credit × importance, over the sum
-// of importance. has reports whether the text contains a term.
-func (e *Engine) coverage(q query, has func(term string) bool) float64 {
-	var got, all float64
-	for k, c := range q.credits(has) {
-		s := q.slots[k]
-		if s.phrase {
-			continue
-		}
-		all += s.imp
-		got += c * s.imp
-	}
-	if all == 0 {
-		return 0
-	}
-	return got / all
-}
-
 // credits is each slot's credit in a text (see slotCredit), where the words
 // of a multi-word lemma are credited as one: with the lemma's credit when the
 // text holds it or a relative ("aviation" for "air travel"), and at most

@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -23,6 +24,11 @@ const (
 	minCoverage = 0.4
 	// keepRatio drops passages scoring below this share of the best one.
 	keepRatio = 0.6
+	// minJointCoverage is the share of a question's content passages picked
+	// together must cover when no single one covers minCoverage.
+	minJointCoverage = 0.75
+	// maxJointPool is how many of the best candidates choose considers.
+	maxJointPool = 20
 	// candidates is how many passages each ranking contributes.
 	candidates = 50
 	// Weights of the fused score.
@@ -38,6 +44,8 @@ type candidate struct {
 	dense    float64
 	coverage float64
 	score    float64
+	// credits are the passage's credit for each slot of the question.
+	credits []float64
 }
 
 // Answer answers question with at most top passages (top <= 0 means
@@ -63,19 +71,108 @@ func (e *Engine) Answer(ctx context.Context, question string, top int) (Answer, 
 	if err != nil {
 		return Answer{}, err
 	}
-	if len(cands) == 0 || cands[0].coverage < minCoverage {
+	picked := q.choose(cands, top)
+	if len(picked) == 0 {
 		ans.Topics = e.Topics()
 		return ans, nil
 	}
 	ans.Found = true
-	best := cands[0].score
-	for _, c := range cands {
-		if len(ans.Passages) == top || c.score < keepRatio*best || c.coverage < minCoverage/2 {
-			break
-		}
+	for _, c := range picked {
 		ans.Passages = append(ans.Passages, e.hit(q, c))
 	}
 	return ans, nil
+}
+
+// choose picks the passages that answer q from the ranked candidates, at
+// most top, best first; none when the documents do not answer.
+//
+// A question about one thing is answered when the best passage covers at
+// least minCoverage of it; the passages scoring at least keepRatio of the
+// best come with it. A question about several things ("fisheries and
+// aviation") may have no passage that covers enough of it, and one that
+// does may leave a part out: a passage that mostly covers what the others
+// lack is quoted too (see adds), and when no single passage covers enough,
+// passages picked that way answer when together they cover at least
+// minJointCoverage.
+func (q query) choose(cands []candidate, top int) []candidate {
+	if len(cands) == 0 {
+		return nil
+	}
+	covered := make([]float64, len(q.slots))
+	take := func(c candidate) {
+		for k, v := range c.credits {
+			covered[k] = max(covered[k], v)
+		}
+	}
+	pool := cands[:min(len(cands), maxJointPool)]
+	if best := cands[0]; best.coverage >= minCoverage {
+		picked := []candidate{best}
+		take(best)
+		for _, c := range pool[1:] {
+			if len(picked) == top {
+				break
+			}
+			if (c.score >= keepRatio*best.score && c.coverage >= minCoverage/2) || q.adds(c, covered) {
+				picked = append(picked, c)
+				take(c)
+			}
+		}
+		return picked
+	}
+	var picked []candidate
+	used := make([]bool, len(pool))
+	for len(picked) < top {
+		bi, bg := -1, 0.0
+		for i, c := range pool {
+			if g := q.gain(c.credits, covered); !used[i] && g > bg && q.adds(c, covered) {
+				bi, bg = i, g
+			}
+		}
+		if bi < 0 {
+			break
+		}
+		used[bi] = true
+		picked = append(picked, pool[bi])
+		take(pool[bi])
+	}
+	if len(picked) < 2 || q.share(covered) < minJointCoverage {
+		return nil
+	}
+	slices.SortStableFunc(picked, func(a, b candidate) int { return cmp.Compare(b.score, a.score) })
+	return picked
+}
+
+// adds reports whether passage c answers a part of q that the passages
+// covering covered leave out: it covers at least minCoverage/2 of q, and at
+// least half of what it covers is new.
+func (q query) adds(c candidate, covered []float64) bool {
+	return c.coverage >= minCoverage/2 && q.gain(c.credits, covered) >= c.coverage/2
+}
+
+// gain is the share of q's content that credits add to covered.
+func (q query) gain(credits, covered []float64) float64 {
+	extra := make([]float64, len(credits))
+	for k := range credits {
+		extra[k] = max(0, credits[k]-covered[k])
+	}
+	return q.share(extra)
+}
+
+// share is the share of q's content that per-slot credits cover: the
+// importance-weighted mean over word slots.
+func (q query) share(credits []float64) float64 {
+	var got, all float64
+	for k, s := range q.slots {
+		if s.phrase {
+			continue
+		}
+		all += s.imp
+		got += credits[k] * s.imp
+	}
+	if all == 0 {
+		return 0
+	}
+	return got / all
 }
 
 // rank returns the candidates best first, each with its fused score.
@@ -109,7 +206,8 @@ func (e *Engine) rank(ctx context.Context, q query) ([]candidate, error) {
 		maxLex = max(maxLex, c.lexical)
 	}
 	for _, c := range cands {
-		c.coverage = e.coverage(q, func(term string) bool { return e.lex.has(c.idx, term) })
+		c.credits = q.credits(func(term string) bool { return e.lex.has(c.idx, term) })
+		c.coverage = q.share(c.credits)
 		lexN := 0.0
 		if maxLex > 0 {
 			lexN = c.lexical / maxLex
