@@ -14,7 +14,7 @@ import (
 // is therefore indexed as one more term, refPrefix + the word's stem + "#" +
 // the number, so "Article 19" finds the paragraph that starts "Article 19."
 // and not every article. Nothing lists which words number things: the
-// documents show it (see refKind).
+// documents show it (see lexIndex.usedRef).
 
 // refPrefix starts the terms of numbered references; ':' never occurs in a
 // token.

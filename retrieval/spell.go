@@ -14,9 +14,9 @@ import (
 
 // Bounds of spelling correction.
 const (
-	minCorrectLen   = 4 // shorter words are left alone: too many neighbours
-	longWordLen     = 8 // from this length two edits are allowed
-	maxWordsScanned = 1 << 18
+	minCorrectLen   = 4       // shorter words are left alone: too many neighbours
+	longWordLen     = 8       // from this length two edits are allowed
+	maxWordsScanned = 1 << 18 // bounds the cost of one word on a huge vocabulary
 )
 
 // correct returns the word a question word probably misspells, and whether
