@@ -460,6 +460,45 @@ func TestSeveralTopics(t *testing.T) {
 	}
 }
 
+// TestCitedParagraph asks for paragraphs by the number answers cite them
+// with, and checks that a document which numbers paragraphs itself keeps
+// "paragraph 2" for its own references.
+func TestCitedParagraph(t *testing.T) {
+	e := mustIndex(t, mustDocs(t, map[string]string{"minutes.txt": minutes}), Config{})
+	rules := mustIndex(t, mustDocs(t, map[string]string{"rules.txt": "Title: Club rules\n\n" +
+		"Members pay their dues in January.\n" +
+		"A member may appeal a fine under paragraph 4 of the statute.\n" +
+		"The board meets monthly.\n"}), Config{})
+	tests := []struct {
+		e         *Engine
+		q         string
+		found     bool
+		paragraph int
+	}{
+		{e, "¶3", true, 3},
+		{e, "what does ¶5 say?", true, 5},
+		{e, "paragraph 2", true, 2},
+		{e, "show me para. 1", true, 1},
+		{e, "¶99", false, 0},
+		{rules, "¶3", true, 3},
+		{rules, "paragraph 4", true, 2}, // the statute's paragraph, cited in ¶2
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			a := mustAnswer(t, tt.e, tt.q, 3)
+			if a.Found != tt.found {
+				t.Fatalf("found = %v, want %v: %+v", a.Found, tt.found, a.Passages)
+			}
+			if tt.found && (len(a.Passages) != 1 || a.Passages[0].Paragraph != tt.paragraph) {
+				t.Fatalf("passages %+v, want ¶%d alone", a.Passages, tt.paragraph)
+			}
+			if !tt.found && len(a.Topics) == 0 {
+				t.Fatal("not found without topics")
+			}
+		})
+	}
+}
+
 // TestLongQuestion answers a pasted page as a question without error, using
 // only its first maxQueryWords content words.
 func TestLongQuestion(t *testing.T) {

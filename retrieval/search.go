@@ -50,13 +50,18 @@ type candidate struct {
 
 // Answer answers question with at most top passages (top <= 0 means
 // DefaultTop). A question with no topic words (empty, or only "what did they
-// say?") gets Found=false with the covered Topics.
+// say?") gets Found=false with the covered Topics; one that asks for a
+// paragraph by its citation ("¶8") gets that paragraph.
 func (e *Engine) Answer(ctx context.Context, question string, top int) (Answer, error) {
 	if top <= 0 {
 		top = DefaultTop
 	}
 	ans := Answer{Question: question, Passages: []Hit{}}
-	q := e.newQuery(NormalizeQuestion(question))
+	norm := NormalizeQuestion(question)
+	if n, ok := e.paragraphRef(norm); ok {
+		return e.citedAnswer(ans, n, top), nil
+	}
+	q := e.newQuery(norm)
 	words := 0
 	for _, s := range q.slots {
 		if !s.phrase {
