@@ -268,12 +268,7 @@ func TestNumberedReferences(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
 			a := mustAnswer(t, e, tt.q, 3)
-			if a.Found != tt.found {
-				t.Fatalf("found = %v, want %v: %+v", a.Found, tt.found, a.Passages)
-			}
-			if tt.found && a.Passages[0].Paragraph != tt.paragraph {
-				t.Fatalf("first paragraph %d, want %d", a.Passages[0].Paragraph, tt.paragraph)
-			}
+			wantFirst(t, a, tt.found, tt.paragraph)
 		})
 	}
 }
@@ -368,6 +363,18 @@ func TestHighlight(t *testing.T) {
 	}
 }
 
+// wantFirst fails the test unless a is found as wanted and, when found,
+// quotes paragraph first.
+func wantFirst(t *testing.T, a Answer, found bool, paragraph int) {
+	t.Helper()
+	if a.Found != found {
+		t.Fatalf("found = %v, want %v: %+v", a.Found, found, a.Passages)
+	}
+	if found && a.Passages[0].Paragraph != paragraph {
+		t.Fatalf("first paragraph %d, want %d", a.Passages[0].Paragraph, paragraph)
+	}
+}
+
 // minutes are council minutes nobody tuned anything on, for the tests of
 // the found decision.
 var minutes = strings.Join([]string{
@@ -416,12 +423,7 @@ func TestFoundDecision(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := mustAnswer(t, e, tt.q, 3)
-			if a.Found != tt.found {
-				t.Fatalf("found = %v, want %v: %+v", a.Found, tt.found, a.Passages)
-			}
-			if tt.found && a.Passages[0].Paragraph != tt.paragraph {
-				t.Fatalf("first paragraph %d, want %d", a.Passages[0].Paragraph, tt.paragraph)
-			}
+			wantFirst(t, a, tt.found, tt.paragraph)
 			if !tt.found && (len(a.Passages) != 0 || len(a.Topics) == 0) {
 				t.Fatalf("not found should quote nothing and list topics: %+v", a)
 			}
