@@ -318,13 +318,13 @@ func TestEvalSets(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Log(m)
-			if m.Recall1 < es.recall1 || m.NoAnswer < es.noAnswer {
+			if m.Recall1 < es.recall1 || m.FoundRight < es.noAnswer {
 				for _, r := range res {
 					if !r.Correct() {
 						t.Logf("wrong: %q found=%v rank=%d", r.Question.Q, r.Answer.Found, r.Rank)
 					}
 				}
-				t.Errorf("%s, want recall@1 ≥ %.3f and noanswer ≥ %.3f", m, es.recall1, es.noAnswer)
+				t.Errorf("%s foundright=%.3f, want recall@1 ≥ %.3f and foundright ≥ %.3f", m, m.FoundRight, es.recall1, es.noAnswer)
 			}
 		})
 	}

@@ -220,7 +220,7 @@ func TestEval(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	last := lines[len(lines)-1]
-	if !strings.HasPrefix(last, "recall@1=1.000 recall@3=1.000 mrr=1.000 noanswer=1.000 n=19") {
+	if last != "recall@1=1.000 recall@3=1.000 mrr=1.000 first=1.000 shown=1.000 confwrong=0.000 noanswer=1.000 n=19" {
 		t.Fatalf("summary %q", last)
 	}
 }
