@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
@@ -11,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -217,8 +219,10 @@ const busyText = "quotebot is answering too many questions right now; please ask
 // limit runs h in an answer slot, waiting up to queueWait for one, with a
 // context that ends after httpAnswerTimeout. When no slot frees up in time
 // (or the client leaves while waiting) it sets Retry-After and calls busy,
-// which writes a 503.
+// which writes a 503. The request's body is read first, so a client that
+// sends it slowly holds its connection (until readTimeout), not a slot.
 func (g *httpGuard) limit(w http.ResponseWriter, r *http.Request, h http.HandlerFunc, busy func()) {
+	bufferBody(r)
 	if !g.enter(r.Context()) {
 		g.rejected.WithLabelValues("busy").Inc()
 		w.Header().Set("Retry-After", strconv.Itoa(httpRetryAfter))
@@ -230,6 +234,30 @@ func (g *httpGuard) limit(w http.ResponseWriter, r *http.Request, h http.Handler
 	defer cancel()
 	h(w, r.WithContext(ctx))
 }
+
+// bufferBody reads r's body, up to one byte more than maxAPIBody, into
+// memory and gives r a body that yields the same bytes, then the same
+// error (or the rest of the connection, past the cap), so the handler
+// sees what it would have seen reading it itself.
+func bufferBody(r *http.Request) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return
+	}
+	buf, err := io.ReadAll(io.LimitReader(r.Body, maxAPIBody+1))
+	rest := r.Body
+	if err != nil {
+		rest = io.NopCloser(errReader{err})
+	}
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(buf), rest), r.Body}
+}
+
+// errReader is a reader that fails with its error.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // enter takes an answer slot, waiting up to queueWait, and reports whether
 // it got one.

@@ -764,3 +764,39 @@ func TestPageCSPAllowsItsStyle(t *testing.T) {
 		}
 	}
 }
+
+// TestGuardReadsTheBodyBeforeTakingASlot checks that a client sending its
+// body slowly does not hold an answer slot meanwhile, and that the handler
+// still sees the body, or its error, as sent.
+func TestGuardReadsTheBodyBeforeTakingASlot(t *testing.T) {
+	g := newHTTPGuard(httpGuardConfig{MaxInFlight: 1}, time.Millisecond, prometheus.NewRegistry())
+	h := g.api(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, "body: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		w.Write(body)
+	})
+	pr, pw := io.Pipe()
+	slow := make(chan *httptest.ResponseRecorder, 1)
+	go func() {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("POST", "/api/ask", pr))
+		slow <- w
+	}()
+	// io.Pipe's Write returns once the guard has read the bytes: the slow
+	// request is inside the guard, its body unfinished.
+	if _, err := io.WriteString(pw, `{"question": "fish`); err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("POST", "/api/ask", strings.NewReader(`{"question": "flights"}`)))
+	if w.Code != http.StatusOK || w.Body.String() != `{"question": "flights"}` {
+		t.Fatalf("a question beside a slow body got %d %q, want 200 with its body", w.Code, w.Body)
+	}
+	pw.CloseWithError(errors.New("client stalled"))
+	if got := receive(t, slow, "reply to the slow request"); got.Code != http.StatusBadRequest || !strings.Contains(got.Body.String(), `body: client stalled`) {
+		t.Fatalf("the slow request got %d %q, want its body's error", got.Code, got.Body)
+	}
+}
