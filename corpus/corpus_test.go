@@ -571,3 +571,16 @@ func TestSeed(t *testing.T) {
 		t.Errorf("seed has %d passages, want 11", len(doc.Passages))
 	}
 }
+
+// TestParseHTMLErrorSaysHTMLOnce checks that an HTML document the parser
+// refuses (nesting deeper than it allows) is named once, with the parser's
+// own "html:" reason and no second prefix.
+func TestParseHTMLErrorSaysHTMLOnce(t *testing.T) {
+	_, err := corpus.Parse("deep.html", []byte(strings.Repeat("<div>", 600)+"text"), corpus.Options{})
+	if err == nil {
+		t.Fatal("Parse accepted a document nested past the parser's limit")
+	}
+	if msg := err.Error(); !strings.Contains(msg, "deep.html") || strings.Count(msg, " html:") != 1 {
+		t.Fatalf("error %q: want the file named and the \"html:\" prefix once", msg)
+	}
+}

@@ -47,9 +47,23 @@ func engineFlags(fs *flag.FlagSet, getenv func(string) string) *engineConfig {
 	fs.StringVar(&c.DB, "db", envOr(getenv, "QUOTEBOT_DB", defaultDBPath()), "`folder` of the persistent index [QUOTEBOT_DB]")
 	fs.StringVar(&c.Embedder, "embedder", envOr(getenv, "QUOTEBOT_EMBEDDER", "local"), "`name` of the embedder: local, openai, ollama or openai-compat [QUOTEBOT_EMBEDDER]")
 	fs.StringVar(&c.Model, "embed-model", getenv("QUOTEBOT_EMBED_MODEL"), "embedding `model` (default: the provider's) [QUOTEBOT_EMBED_MODEL]")
-	fs.StringVar(&c.URL, "embed-url", getenv("QUOTEBOT_EMBED_URL"), "embedding API base `URL` (default: the provider's) [QUOTEBOT_EMBED_URL]")
+	c.URL = getenv("QUOTEBOT_EMBED_URL")
+	fs.Var(redactedURL{&c.URL}, "embed-url", "embedding API base `URL` (default: the provider's) [QUOTEBOT_EMBED_URL]")
 	return c
 }
+
+// redactedURL is a flag holding a URL that may carry credentials (user info,
+// a key in the query string): --help shows its default without them.
+type redactedURL struct{ v *string }
+
+func (f redactedURL) String() string {
+	if f.v == nil || *f.v == "" {
+		return ""
+	}
+	return retrieval.RedactURL(*f.v)
+}
+
+func (f redactedURL) Set(s string) error { *f.v = s; return nil }
 
 // Validate reports settings that cannot work, as a usage error.
 func (c engineConfig) Validate() error {
