@@ -26,6 +26,7 @@ Usage:
   quotebot index [--corpus DIR] [--db PATH]
   quotebot eval [--corpus DIR] FILE.jsonl...
   quotebot serve [flags]
+  quotebot healthcheck [--addr ADDRESS]   exit 0 when serve is ready
 
 Run "quotebot COMMAND --help" for a command's flags and environment variables.
 `
@@ -54,6 +55,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runEval(ctx, args[1:], stdout, stderr, getenv)
 	case "serve":
 		err = runServe(ctx, args[1:], stdout, stderr, getenv)
+	case "healthcheck":
+		err = runHealthcheck(ctx, args[1:], stdout, stderr, getenv)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, mainUsage)
 		return 0
