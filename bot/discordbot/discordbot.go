@@ -36,6 +36,10 @@ var (
 	// ErrBadAppID is returned by New for an application id that is not a
 	// Discord id (a snowflake: a whole number).
 	ErrBadAppID = errors.New("the application id must be a number like 1234567890123456789 (the application's Application ID)")
+	// ErrBadShard is returned by New for a shard that is not one of
+	// ShardCount: ShardCount must be 0 or more and 0 ≤ ShardID < ShardCount
+	// (ShardID 0 when ShardCount is 0).
+	ErrBadShard = errors.New("the shard id must be at least 0 and less than the shard count")
 )
 
 // DefaultAnswerDeadline is how long an interaction waits for its answer
@@ -76,6 +80,12 @@ type Config struct {
 	// MessageContent asks for the privileged message-content intent, which
 	// Discord requires to be enabled for the application too.
 	MessageContent bool
+	// ShardID and ShardCount split the gateway between processes (Discord
+	// requires it past 2,500 servers): this one identifies as shard
+	// [ShardID, ShardCount] and receives the events of the servers whose
+	// id >> 22 % ShardCount is ShardID, and direct messages on shard 0.
+	// ShardCount 0 or 1 means one shard. 0 ≤ ShardID < ShardCount.
+	ShardID, ShardCount int
 	// AnswerDeadline is how long an `ask` interaction waits for its answer
 	// before deferring (type 5) and editing the response later;
 	// 0 means DefaultAnswerDeadline. Keep it well under 3 seconds.
@@ -162,6 +172,9 @@ func New(cfg Config) (*Bot, error) {
 			return nil, fmt.Errorf("%w, not %q", ErrBadAppID, cfg.AppID)
 		}
 	}
+	if cfg.ShardCount < 0 || cfg.ShardID < 0 || (cfg.ShardCount > 0 && cfg.ShardID >= cfg.ShardCount) || (cfg.ShardCount == 0 && cfg.ShardID != 0) {
+		return nil, fmt.Errorf("%w: shard %d of %d", ErrBadShard, cfg.ShardID, cfg.ShardCount)
+	}
 	if cfg.PublicKey != "" {
 		key, err := hex.DecodeString(strings.TrimSpace(cfg.PublicKey))
 		if err != nil || len(key) != 32 {
@@ -188,6 +201,8 @@ func New(cfg Config) (*Bot, error) {
 	}
 	s.Client = &http.Client{Timeout: 20 * time.Second, Transport: transport}
 	s.StateEnabled = false
+	// discordgo sends the shard in IDENTIFY when ShardCount > 1.
+	s.ShardID, s.ShardCount = cfg.ShardID, cfg.ShardCount
 	s.Identify.Intents = baseIntents
 	if cfg.MessageContent {
 		s.Identify.Intents |= discordgo.IntentMessageContent

@@ -116,6 +116,38 @@ func TestStartRegistersCommandAndIdentifies(t *testing.T) {
 	}
 }
 
+// TestIdentifyCarriesShard checks that a sharded bot identifies as its
+// shard, and that an unsharded one sends no shard.
+func TestIdentifyCarriesShard(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		id, count int
+		want      *[2]int
+	}{
+		{"one shard", 0, 0, nil},
+		{"shard 0 of 1", 0, 1, nil},
+		{"shard 0 of 2", 0, 2, &[2]int{0, 2}},
+		{"shard 2 of 3", 2, 3, &[2]int{2, 3}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFakeDiscord(t)
+			c, _, _ := connect(t, f, Config{AppID: testAppID, ShardID: tt.id, ShardCount: tt.count, Answerer: newRecordingAnswerer()})
+			var id struct {
+				Shard *[2]int `json:"shard"`
+			}
+			if err := json.Unmarshal(c.First.D, &id); err != nil {
+				t.Fatal(err)
+			}
+			if (id.Shard == nil) != (tt.want == nil) || (id.Shard != nil && *id.Shard != *tt.want) {
+				t.Errorf("IDENTIFY shard %v, want %v (%s)", id.Shard, tt.want, c.First.D)
+			}
+		})
+	}
+}
+
 func TestStartRejectsBadToken(t *testing.T) {
 	t.Parallel()
 	f := newFakeDiscord(t)

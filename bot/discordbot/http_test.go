@@ -356,6 +356,10 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"API URL of another scheme", Config{Token: "x", APIURL: "ftp://discord.com/api/", Answerer: a}, ErrBadAPIURL},
 		{"app id not a number", Config{Token: "x", AppID: "my-bot", Answerer: a}, ErrBadAppID},
 		{"app id negative", Config{Token: "x", AppID: "-12", Answerer: a}, ErrBadAppID},
+		{"shard id past the count", Config{Token: "x", ShardID: 3, ShardCount: 3, Answerer: a}, ErrBadShard},
+		{"shard id negative", Config{Token: "x", ShardID: -1, ShardCount: 3, Answerer: a}, ErrBadShard},
+		{"shard count negative", Config{Token: "x", ShardCount: -2, Answerer: a}, ErrBadShard},
+		{"shard id without a count", Config{Token: "x", ShardID: 1, Answerer: a}, ErrBadShard},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -132,6 +132,13 @@ func TestStartDiscordRefusesBadSettings(t *testing.T) {
 		{"app id not a number, endpoint only", map[string]string{"DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32), "DISCORD_APP_ID": "12ab"}, discordbot.ErrBadAppID, "DISCORD_APP_ID"},
 		{"API URL not absolute", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_API_URL": "/api/v10/"}, discordbot.ErrBadAPIURL, "DISCORD_API_URL"},
 		{"token rejected", map[string]string{"DISCORD_BOT_TOKEN": "wrong", "DISCORD_API_URL": unauthorized.URL + "/api/v10/"}, discordbot.ErrBadToken, "DISCORD_BOT_TOKEN"},
+		{"shard id without a count", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_SHARD_ID": "0"}, nil, "set both"},
+		{"shard count without an id", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_SHARD_COUNT": "2"}, nil, "set both"},
+		{"shard count zero", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_SHARD_ID": "0", "DISCORD_SHARD_COUNT": "0"}, nil, "DISCORD_SHARD_COUNT"},
+		{"shard count not a number", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_SHARD_ID": "0", "DISCORD_SHARD_COUNT": "two"}, nil, "DISCORD_SHARD_COUNT"},
+		{"shard id not a number", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_SHARD_ID": "first", "DISCORD_SHARD_COUNT": "2"}, nil, "DISCORD_SHARD_ID"},
+		{"shard id negative", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_SHARD_ID": "-1", "DISCORD_SHARD_COUNT": "2"}, nil, "DISCORD_SHARD_ID"},
+		{"shard id past the count", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_SHARD_ID": "2", "DISCORD_SHARD_COUNT": "2"}, nil, "DISCORD_SHARD_ID"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
