@@ -181,15 +181,9 @@ func openEngine(ctx context.Context, c engineConfig) (*retrieval.Engine, error) 
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	var emb retrieval.Embedder
-	if c.Embedder == "local" {
-		emb = retrieval.NewLocal()
-	} else {
-		var err error
-		emb, err = retrieval.NewProvider(retrieval.ProviderConfig{Provider: c.Embedder, Model: c.Model, URL: c.URL, APIKey: c.APIKey})
-		if err != nil {
-			return nil, err
-		}
+	emb, err := newEmbedder(c)
+	if err != nil {
+		return nil, err
 	}
 	docs, err := loadCorpus(c)
 	if err != nil {
@@ -200,6 +194,25 @@ func openEngine(ctx context.Context, c engineConfig) (*retrieval.Engine, error) 
 		return nil, fmt.Errorf("open index %s: %w", c.DB, err)
 	}
 	return eng, nil
+}
+
+// newEmbedder returns the embedder c names; it makes no network call.
+func newEmbedder(c engineConfig) (retrieval.Embedder, error) {
+	if c.Embedder == "local" {
+		return retrieval.NewLocal(), nil
+	}
+	return retrieval.NewProvider(retrieval.ProviderConfig{Provider: c.Embedder, Model: c.Model, URL: c.URL, APIKey: c.APIKey})
+}
+
+// embedderID is the ID of the embedder c names, as the index records it
+// (never with credentials), or c.Embedder when its settings are wrong (the
+// index loader then reports why).
+func embedderID(c engineConfig) string {
+	emb, err := newEmbedder(c)
+	if err != nil {
+		return c.Embedder
+	}
+	return emb.ID()
 }
 
 // lazyAnswerer is the engine of `serve`: it answers once the index has
@@ -257,6 +270,7 @@ func (l *lazyAnswerer) ready() error {
 // Answer implements bot.Answerer, waiting for the index when it is still
 // loading.
 func (l *lazyAnswerer) Answer(ctx context.Context, q string, top int) (bot.Answer, error) {
+	noteQuestion(ctx, q)
 	select {
 	case <-l.done:
 	case <-ctx.Done():

@@ -317,7 +317,8 @@ func TestServeFailedLoadIsGeneric(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "index")
 	env := map[string]string{
 		"QUOTEBOT_DB": db, "QUOTEBOT_EMBEDDER": "openai-compat", "QUOTEBOT_EMBED_MODEL": "fake-embed",
-		"QUOTEBOT_EMBED_URL": api.withCredentials("embed-user-77", "url-password-e31c", "query-key-0b9d"),
+		"QUOTEBOT_EMBED_URL":  api.withCredentials("embed-user-77", "url-password-e31c", "query-key-0b9d"),
+		"QUOTEBOT_LOG_FORMAT": "text",
 	}
 	base, _, stderr, _ := serveCLI(t, env, "load index")
 	host := strings.TrimPrefix(api.URL, "http://")
@@ -343,10 +344,12 @@ func TestServeFailedLoadIsGeneric(t *testing.T) {
 				}
 			}
 			waitFor(t, stderr.when("request_id="+id), "log line with the request id")
+			reason := false
 			for _, line := range strings.Split(stderr.String(), "\n") {
-				if strings.Contains(line, "request_id="+id) && !strings.Contains(line, "500 Internal Server Error") {
-					t.Errorf("the log line of request %s lacks the reason: %s", id, line)
-				}
+				reason = reason || strings.Contains(line, "request_id="+id) && strings.Contains(line, "500 Internal Server Error")
+			}
+			if !reason {
+				t.Errorf("no log line of request %s gives the reason:\n%s", id, stderr)
 			}
 		})
 	}

@@ -62,7 +62,8 @@ QUOTEBOT_EMBED_MODEL, QUOTEBOT_EMBED_URL, OPENAI_API_KEY,
 QUOTEBOT_API_TOKEN, QUOTEBOT_HTTP_MAX_IN_FLIGHT, QUOTEBOT_SLACK_MAX_IN_FLIGHT,
 SLACK_BOT_TOKEN, SLACK_APP_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL,
 DISCORD_BOT_TOKEN, DISCORD_APP_ID, DISCORD_PUBLIC_KEY, DISCORD_GUILD_ID, DISCORD_API_URL,
-DISCORD_MESSAGE_CONTENT.
+DISCORD_MESSAGE_CONTENT, DISCORD_SHARD_ID, DISCORD_SHARD_COUNT,
+QUOTEBOT_LOG_FORMAT, QUOTEBOT_LOG_LEVEL, QUOTEBOT_LOG_QUESTIONS.
 
 Flags:
 `
@@ -79,13 +80,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if fs.NArg() > 0 {
 		return usageError{"serve takes no arguments"}
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	s := &server{cfg: *cfg, addr: *addr, logger: logger, getenv: getenv}
+	logCfg, err := loadLogConfig(getenv, stderr)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	s := &server{cfg: *cfg, addr: *addr, logger: logCfg.newLogger(stderr), logQuestions: logCfg.Questions, getenv: getenv}
 	if err := s.Open(ctx); err != nil {
 		return err
 	}
+	s.logStarted(logCfg)
 	fmt.Fprintf(stdout, "quotebot: listening on http://%s\n", s.Addr())
 	<-ctx.Done()
+	s.logStopping(ctx, start)
 	return s.Close()
 }
 
@@ -106,6 +113,11 @@ type server struct {
 	guard   *httpGuard
 	// timeouts are the HTTP deadlines; zero fields mean the defaults.
 	timeouts httpTimeouts
+
+	// logQuestions adds the question to HTTP request log lines.
+	logQuestions bool
+	// started names the chat platforms Open started.
+	started []string
 }
 
 // Open binds the listener (a port clash is an error), starts serving and
@@ -167,7 +179,7 @@ func (s *server) Open(ctx context.Context) error {
 	// Serve first, so /healthz answers while the platforms connect; their
 	// routes join the mux as each starts.
 	s.http = &http.Server{
-		Handler:           s.guard.common(mux),
+		Handler:           s.guard.common(logRequests(s.logger, s.logQuestions, mux)),
 		ReadHeaderTimeout: timeouts.ReadHeader,
 		ReadTimeout:       timeouts.Read,
 		WriteTimeout:      timeouts.Write,
@@ -188,6 +200,7 @@ func (s *server) Open(ctx context.Context) error {
 		}
 		if stop != nil {
 			s.stops = append(s.stops, stop)
+			s.started = append(s.started, p.name)
 		}
 	}
 	return nil
