@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -178,16 +179,21 @@ func (rr *responseRecorder) Unwrap() http.ResponseWriter { return rr.ResponseWri
 
 type questionNoteKey struct{}
 
-// questionNote holds the question a request asked, for its log line.
+// questionNote holds the question a request asked, for its log line. It
+// is atomic because a handler could hand the request's context to a
+// goroutine that outlives it.
 type questionNote struct {
-	q string
+	q atomic.Pointer[string]
 }
 
 func (n *questionNote) get() string {
 	if n == nil {
 		return ""
 	}
-	return n.q
+	if q := n.q.Load(); q != nil {
+		return *q
+	}
+	return ""
 }
 
 // noteQuestion records q as the question of the HTTP request ctx belongs
@@ -205,7 +211,7 @@ func noteQuestion(ctx context.Context, q string) {
 		}
 		q = q[:cut] + "…"
 	}
-	n.q = q
+	n.q.Store(&q)
 }
 
 // logStarted writes serve's line saying what is on: the address, the

@@ -11,12 +11,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestLogConfig(t *testing.T) {
@@ -263,5 +265,40 @@ func testServeLogs(t *testing.T, logQuestions bool) {
 	}
 	if _, ok := stopping["uptime"].(float64); !ok || stopping.str("reason") == "" {
 		t.Errorf("shutdown line %v; want a reason and the uptime", stopping)
+	}
+}
+
+// TestNoteQuestionIsCut checks that a logged question is cut at
+// maxLoggedQuestion bytes on a character boundary, and that a request
+// without questions logged keeps none.
+func TestNoteQuestionIsCut(t *testing.T) {
+	long := strings.Repeat("€", maxLoggedQuestion) // three bytes each: the cut falls inside one
+	note := &questionNote{}
+	noteQuestion(context.WithValue(context.Background(), questionNoteKey{}, note), long)
+	got := note.get()
+	if !utf8.ValidString(got) || !strings.HasSuffix(got, "…") || len(strings.TrimSuffix(got, "…")) > maxLoggedQuestion || !strings.HasPrefix(long, strings.TrimSuffix(got, "…")) {
+		t.Errorf("logged question of %d bytes: %q…", len(got), got[:min(len(got), 20)])
+	}
+	noteQuestion(context.Background(), "nowhere to keep it") // must not panic
+}
+
+// TestLogRequestsPanic checks that a request whose handler panics is still
+// logged, as a 500 with panic=true, and that the panic goes on to the
+// server.
+func TestLogRequestsPanic(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, nil))
+	h := logRequests(logger, false, http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) }))
+	func() {
+		defer func() {
+			if r := recover(); r != http.ErrAbortHandler {
+				t.Errorf("recovered %v, want the handler's panic", r)
+			}
+		}()
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/api/ask?q=x", nil))
+	}()
+	lines := parseLogLines(t, buf.String())
+	if len(lines) != 1 || lines[0]["status"] != float64(500) || lines[0]["panic"] != true {
+		t.Errorf("log %s; want one line with status 500 and panic=true", buf.String())
 	}
 }
