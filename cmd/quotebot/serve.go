@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/quotebot/quotebot/bot"
+	"github.com/quotebot/quotebot/retrieval"
 )
 
 // platformEnv is what serve hands each chat platform: routes to add, the
@@ -99,6 +100,11 @@ type server struct {
 	stops   []func()
 	closeMu sync.Once
 	metrics *prometheus.Registry
+	// stopRequests ends the contexts of the HTTP requests, so answers
+	// still being computed when Close's grace ends stop.
+	stopRequests context.CancelFunc
+	// grace is how long Close lets requests finish; zero means 5 seconds.
+	grace time.Duration
 }
 
 // Open binds the listener (a port clash is an error), starts serving and
@@ -143,6 +149,9 @@ func (s *server) Open(ctx context.Context) error {
 	// Serve first, so /healthz answers while the platforms connect; their
 	// routes join the mux as each starts.
 	s.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	reqCtx, stopRequests := context.WithCancel(context.Background())
+	s.stopRequests = stopRequests
+	s.http.BaseContext = func(net.Listener) context.Context { return reqCtx }
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.logger.Error("http serve", "err", err)
@@ -170,10 +179,18 @@ func (s *server) Addr() string { return s.ln.Addr().String() }
 func (s *server) Close() error {
 	var err error
 	s.closeMu.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		grace := s.grace
+		if grace <= 0 {
+			grace = 5 * time.Second
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), grace)
 		defer cancel()
 		if s.http != nil {
 			err = s.http.Shutdown(ctx)
+		}
+		// Answers still being computed after the grace are stopped.
+		if s.stopRequests != nil {
+			s.stopRequests()
 		}
 		// Serve may not have taken the listener yet; close it here too.
 		if s.ln != nil {
@@ -199,7 +216,7 @@ func (s *server) handleReady(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, "ready\n")
 }
 
-// maxAPIBody caps POST /api/ask bodies.
+// maxAPIBody caps POST /api/ask bodies; a larger one gets 413.
 const maxAPIBody = 64 << 10
 
 func (s *server) handleAPIAsk(w http.ResponseWriter, r *http.Request) {
@@ -210,6 +227,10 @@ func (s *server) handleAPIAsk(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost {
 		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxAPIBody))
 		if err := dec.Decode(&req); err != nil {
+			if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
+				writeJSONError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is larger than %d bytes", maxAPIBody))
+				return
+			}
 			writeJSONError(w, http.StatusBadRequest, "the body must be JSON like {\"question\": \"…\", \"top\": 3}")
 			return
 		}
@@ -226,6 +247,10 @@ func (s *server) handleAPIAsk(w http.ResponseWriter, r *http.Request) {
 	}
 	if strings.TrimSpace(req.Question) == "" {
 		writeJSONError(w, http.StatusBadRequest, "ask a question: ?q=… or {\"question\": \"…\"}")
+		return
+	}
+	if err := retrieval.CheckQuestion(req.Question); err != nil {
+		writeJSONError(w, http.StatusRequestEntityTooLarge, err.Error())
 		return
 	}
 	if req.Top < 0 || req.Top > maxTop {
@@ -272,8 +297,11 @@ func (s *server) handlePage(w http.ResponseWriter, r *http.Request) {
 		A   *bot.Answer
 		Err string
 	}{Q: r.URL.Query().Get("q")}
+	status := http.StatusOK
 	if q := strings.TrimSpace(data.Q); q != "" {
-		if err := s.engine.ready(); err != nil {
+		if retrieval.CheckQuestion(q) != nil {
+			status, data.Err = http.StatusRequestEntityTooLarge, bot.TooLong
+		} else if err := s.engine.ready(); err != nil {
 			data.Err = err.Error()
 		} else if ans, err := s.engine.Answer(r.Context(), q, 0); err != nil {
 			s.logger.Error("answer", "route", "/", "err", err)
@@ -283,6 +311,7 @@ func (s *server) handlePage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
 	if err := pageTmpl.Execute(w, data); err != nil {
 		s.logger.Error("render page", "err", err)
 	}
