@@ -53,7 +53,7 @@ const (
 )
 
 // Bounds of spelling correction (see spell.go). One correction costs up to
-// 54n+25 dictionary look-ups for a word of n letters (its one-edit
+// 53n+25 dictionary look-ups for a word of n letters (its one-edit
 // variants) and an edit distance to each word of the documents of about its
 // length, so both the length and the number of corrections are capped.
 const (

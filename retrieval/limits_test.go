@@ -106,7 +106,7 @@ func TestAnswerStopsWhenTheContextEnds(t *testing.T) {
 	emb := newFake("fake", 16)
 	e := mustIndex(t, mustSeed(t), Config{Embedder: emb})
 	// One unknown word of maxCorrectLen letters: its spelling correction
-	// looks up 54n+25 variants.
+	// looks up 53n+25 variants.
 	q := "what about qwertyuiopasdfghjklzxcvbn"[:len("what about ")+maxCorrectLen] + "?"
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()

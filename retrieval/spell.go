@@ -98,7 +98,7 @@ func (s *speller) nearestEnglish(word string) (string, bool, error) {
 }
 
 // edits1 calls yield with each lower-case ASCII string one deletion,
-// transposition, substitution or insertion away from word (54n+25 of them
+// transposition, substitution or insertion away from word (53n+25 of them
 // for n letters, some alike), until yield returns false.
 func edits1(word string, yield func(string) bool) {
 	const letters = "abcdefghijklmnopqrstuvwxyz"

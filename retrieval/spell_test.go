@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -118,5 +119,26 @@ func TestEditDistanceBand(t *testing.T) {
 				t.Fatalf("editDistance(%q, %q, %d) = %d, want %d", a, b, maxDist, got, want)
 			}
 		}
+	}
+}
+
+// TestEdits1 checks the variants of a word, their number (53n+25 for n
+// letters, the figure the bounds of limits.go rest on) and that yield
+// returning false stops them.
+func TestEdits1(t *testing.T) {
+	var got []string
+	edits1("cat", func(c string) bool { got = append(got, c); return true })
+	if len(got) != 53*3+25 {
+		t.Errorf("%d variants of %q, want %d", len(got), "cat", 53*3+25)
+	}
+	for _, want := range []string{"at", "act", "bat", "cart", "cats", "scat"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("variants of %q lack %q", "cat", want)
+		}
+	}
+	n := 0
+	edits1("cat", func(string) bool { n++; return n < 10 })
+	if n != 10 {
+		t.Errorf("yield called %d times after returning false at the 10th", n)
 	}
 }
