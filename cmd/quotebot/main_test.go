@@ -255,12 +255,18 @@ func TestIndexThenAsk(t *testing.T) {
 // the index.
 func startServer(t *testing.T, getenv func(string) string) *server {
 	t.Helper()
-	s := &server{
+	return openServer(t, &server{
 		cfg:    engineConfig{DB: filepath.Join(t.TempDir(), "index"), Embedder: "local"},
 		addr:   "127.0.0.1:0",
 		logger: discardLogger(),
 		getenv: getenv,
-	}
+	})
+}
+
+// openServer opens s, closes it when the test ends and waits for its index
+// to load or fail.
+func openServer(t *testing.T, s *server) *server {
+	t.Helper()
 	if err := s.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -96,6 +96,7 @@ type server struct {
 	ln      net.Listener
 	http    *http.Server
 	engine  *lazyAnswerer
+	docs    *corpusReport
 	stops   []func()
 	closeMu sync.Once
 	metrics *prometheus.Registry
@@ -108,6 +109,7 @@ func (s *server) Open(ctx context.Context) error {
 	s.metrics = prometheus.NewRegistry()
 	s.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.engine = newLazyAnswerer(s.metrics)
+	s.docs = newCorpusReport(s.metrics)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
@@ -128,9 +130,11 @@ func (s *server) Open(ctx context.Context) error {
 	runCtx, cancel := context.WithCancel(context.Background())
 	loaded := make(chan struct{})
 	s.stops = append(s.stops, func() { cancel(); <-loaded })
+	cfg := s.cfg
+	cfg.onLoad = s.docs.record(s.logger)
 	go func() {
 		defer close(loaded)
-		eng, err := openEngine(runCtx, s.cfg)
+		eng, err := openEngine(runCtx, cfg)
 		if err != nil {
 			s.logger.Error("load index", "err", err)
 		}
@@ -191,12 +195,17 @@ func (s *server) stopAll() {
 	s.stops = nil
 }
 
+// handleReady answers 200 "ready" once the index is loaded, 503 with the
+// reason before; either way the files of the corpus that could not be read
+// follow, one "skipped path: reason" line each.
 func (s *server) handleReady(w http.ResponseWriter, r *http.Request) {
 	if err := s.engine.ready(); err != nil {
 		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		s.docs.writeSkipped(w)
 		return
 	}
 	io.WriteString(w, "ready\n")
+	s.docs.writeSkipped(w)
 }
 
 // maxAPIBody caps POST /api/ask bodies.
