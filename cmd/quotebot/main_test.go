@@ -265,7 +265,7 @@ func startServer(t *testing.T, getenv func(string) string) *server {
 
 // openServer opens s, closes it when the test ends and waits for its index
 // to load or fail.
-func openServer(t *testing.T, s *server) *server {
+func openServer(t testing.TB, s *server) *server {
 	t.Helper()
 	if err := s.Open(context.Background()); err != nil {
 		t.Fatal(err)
