@@ -186,7 +186,11 @@ func TestSmallCorpus(t *testing.T) {
 }
 
 func TestOpenErrors(t *testing.T) {
-	_, err := Open(context.Background(), mustDocs(t, map[string]string{"empty.txt": "Title: Nothing\n"}), Config{})
+	empty, err := corpus.Parse("empty.txt", []byte("Title: Nothing\n"), corpus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(context.Background(), []corpus.Document{empty}, Config{})
 	if err != ErrNoPassages {
 		t.Fatalf("Open(no passages) = %v, want ErrNoPassages", err)
 	}

@@ -255,7 +255,7 @@ func TestIndexThenAsk(t *testing.T) {
 // the index.
 func startServer(t *testing.T, getenv func(string) string) *server {
 	t.Helper()
-	return openTestServer(t, &server{
+	return openServer(t, &server{
 		cfg:    engineConfig{DB: filepath.Join(t.TempDir(), "index"), Embedder: "local"},
 		addr:   "127.0.0.1:0",
 		logger: discardLogger(),
@@ -263,9 +263,9 @@ func startServer(t *testing.T, getenv func(string) string) *server {
 	})
 }
 
-// openTestServer opens s, closes it when the test ends, and waits until
-// its index has loaded or failed to.
-func openTestServer(t *testing.T, s *server) *server {
+// openServer opens s, closes it when the test ends and waits for its index
+// to load or fail.
+func openServer(t testing.TB, s *server) *server {
 	t.Helper()
 	if err := s.Open(context.Background()); err != nil {
 		t.Fatal(err)

@@ -100,6 +100,7 @@ type server struct {
 	ln      net.Listener
 	http    *http.Server
 	engine  *lazyAnswerer
+	docs    *corpusReport
 	stops   []func()
 	closeMu sync.Once
 	metrics *prometheus.Registry
@@ -121,6 +122,7 @@ func (s *server) Open(ctx context.Context) error {
 	s.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.engine = newLazyAnswerer(s.metrics)
 	s.guard = newHTTPGuard(guardCfg, timeouts.QueueWait, s.metrics)
+	s.docs = newCorpusReport(s.metrics)
 
 	// / and /api/ask answer questions: they take the token when one is set
 	// and an answer slot. The other routes stay open (the chat platforms'
@@ -152,9 +154,11 @@ func (s *server) Open(ctx context.Context) error {
 	runCtx, cancel := context.WithCancel(context.Background())
 	loaded := make(chan struct{})
 	s.stops = append(s.stops, func() { cancel(); <-loaded })
+	cfg := s.cfg
+	cfg.onLoad = s.docs.record(s.logger)
 	go func() {
 		defer close(loaded)
-		eng, err := openEngine(runCtx, s.cfg)
+		eng, err := openEngine(runCtx, cfg)
 		if err != nil {
 			s.logger.Error("load index", "err", err)
 		}
@@ -221,12 +225,17 @@ func (s *server) stopAll() {
 	s.stops = nil
 }
 
+// handleReady answers 200 "ready" once the index is loaded, 503 with the
+// reason before; either way the files of the corpus that could not be read
+// follow, one "skipped path: reason" line each.
 func (s *server) handleReady(w http.ResponseWriter, r *http.Request) {
 	if err := s.engine.ready(); err != nil {
 		http.Error(w, s.notReady(r, err), http.StatusServiceUnavailable)
+		s.docs.writeSkipped(w)
 		return
 	}
 	io.WriteString(w, "ready\n")
+	s.docs.writeSkipped(w)
 }
 
 // maxAPIBody caps POST /api/ask bodies.
