@@ -1,7 +1,6 @@
 package corpus
 
 import (
-	"fmt"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -107,7 +106,9 @@ func findElement(n *html.Node, a atom.Atom) *html.Node {
 func parseHTML(text string) ([]string, header, error) {
 	doc, err := html.Parse(strings.NewReader(text))
 	if err != nil {
-		return nil, header{}, fmt.Errorf("html: %w", err)
+		// x/net/html's errors already start with "html:"; Parse adds the
+		// file's name.
+		return nil, header{}, err
 	}
 	var (
 		root      *html.Node

@@ -11,6 +11,11 @@ type Answer struct {
 	Found bool `json:"found"`
 	// Passages are best first, at most the requested number.
 	Passages []Hit `json:"passages"`
+	// Closest holds, when Found is false, the passage or two that stand out
+	// although the question's wording is not matched well enough to be sure
+	// ("The documents don't say that in those words. Closest passage: …").
+	// Empty when nothing stands out: the question is not covered.
+	Closest []Hit `json:"closest,omitempty"`
 	// Topics names what the documents cover; it is set when Found is false,
 	// so a "not covered" reply can say what to ask instead.
 	Topics []string `json:"topics,omitempty"`

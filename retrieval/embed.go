@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
-
-	chromem "github.com/philippgille/chromem-go"
+	"net/http"
 )
 
 // Embedder turns text into a vector. Vectors of two embedders are never
@@ -123,31 +122,34 @@ type ProviderConfig struct {
 	Model string
 	// URL is the API base URL; empty means the provider's default
 	// (https://api.openai.com/v1, http://localhost:11434/api). Required for
-	// openai-compat.
+	// openai-compat. Its user info (sent as basic authentication when there
+	// is no APIKey) and query string are sent with every call but never
+	// shown: not in the ID, errors or logs.
 	URL string
-	// APIKey is the key for OpenAI and for endpoints that need one.
+	// APIKey is the key for OpenAI and for compatible endpoints that need
+	// one, sent as a bearer token (never to Ollama).
 	APIKey string
 }
 
 // ErrConfig is wrapped by errors about embedder settings.
 var ErrConfig = errors.New("embedder settings")
 
-// NewProvider returns an embedder that calls an embedding API through
-// chromem-go's providers.
+// NewProvider returns an embedder that calls an embedding API: OpenAI's
+// (and compatible ones') POST {URL}/embeddings, or Ollama's. Its ID is
+// provider/model@URL with the URL's scheme, host and path only, so changing
+// a key or password does not change it.
 func NewProvider(c ProviderConfig) (Embedder, error) {
-	var fn chromem.EmbeddingFunc
 	switch c.Provider {
 	case "openai":
 		if c.APIKey == "" {
 			return nil, fmt.Errorf("%w: openai needs OPENAI_API_KEY", ErrConfig)
 		}
 		if c.Model == "" {
-			c.Model = string(chromem.EmbeddingModelOpenAI3Small)
+			c.Model = "text-embedding-3-small"
 		}
 		if c.URL == "" {
 			c.URL = "https://api.openai.com/v1"
 		}
-		fn = chromem.NewEmbeddingFuncOpenAICompat(c.URL, c.APIKey, c.Model, nil)
 	case "ollama":
 		if c.Model == "" {
 			c.Model = "nomic-embed-text"
@@ -155,30 +157,75 @@ func NewProvider(c ProviderConfig) (Embedder, error) {
 		if c.URL == "" {
 			c.URL = "http://localhost:11434/api"
 		}
-		fn = chromem.NewEmbeddingFuncOllama(c.Model, c.URL)
 	case "openai-compat":
 		if c.URL == "" || c.Model == "" {
 			return nil, fmt.Errorf("%w: openai-compat needs QUOTEBOT_EMBED_URL and QUOTEBOT_EMBED_MODEL", ErrConfig)
 		}
-		fn = chromem.NewEmbeddingFuncOpenAICompat(c.URL, c.APIKey, c.Model, nil)
 	default:
 		return nil, fmt.Errorf("%w: unknown embedder %q (want local, openai, ollama or openai-compat)", ErrConfig, c.Provider)
 	}
-	return &provider{id: c.Provider + "/" + c.Model + "@" + c.URL, fn: fn}, nil
+	ep, err := parseEndpoint(c.URL)
+	if err != nil {
+		return nil, err
+	}
+	key := c.APIKey
+	if c.Provider == "ollama" {
+		key = "" // Ollama takes none; OPENAI_API_KEY is not for its host
+	}
+	return &provider{
+		id:     c.Provider + "/" + c.Model + "@" + ep.String(),
+		ollama: c.Provider == "ollama",
+		model:  c.Model,
+		key:    key,
+		ep:     ep,
+		client: &http.Client{},
+	}, nil
 }
 
-// provider adapts a chromem-go embedding function to Embedder.
+// provider is an Embedder that calls an OpenAI-compatible or Ollama
+// embedding API.
 type provider struct {
-	id string
-	fn chromem.EmbeddingFunc
+	id     string
+	ollama bool
+	model  string
+	key    string
+	ep     endpoint
+	client *http.Client
 }
 
 func (p *provider) ID() string { return p.id }
 
+// Embed returns the API's vector for text, L2-normalized.
 func (p *provider) Embed(ctx context.Context, text string) ([]float32, error) {
-	v, err := p.fn(ctx, text)
+	v, err := p.call(ctx, text)
+	if err == nil && len(v) == 0 {
+		err = errors.New("the API's reply holds no vector")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("embed with %s: %w", p.id, err)
 	}
+	normalize(v)
 	return v, nil
+}
+
+func (p *provider) call(ctx context.Context, text string) ([]float32, error) {
+	if p.ollama {
+		var out struct {
+			Embedding []float32 `json:"embedding"`
+		}
+		err := postJSON(ctx, p.client, p.ep, "embeddings", p.key, map[string]string{"model": p.model, "prompt": text}, &out)
+		return out.Embedding, err
+	}
+	var out struct {
+		Data []struct {
+			Embedding []float32 `json:"embedding"`
+		} `json:"data"`
+	}
+	if err := postJSON(ctx, p.client, p.ep, "embeddings", p.key, map[string]string{"model": p.model, "input": text}, &out); err != nil {
+		return nil, err
+	}
+	if len(out.Data) == 0 {
+		return nil, nil
+	}
+	return out.Data[0].Embedding, nil
 }

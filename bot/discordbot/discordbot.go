@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -32,6 +33,9 @@ var (
 	// ErrBadAPIURL is returned by New for an API URL that is not an
 	// absolute http(s) URL.
 	ErrBadAPIURL = errors.New("the API URL must be an absolute http(s) URL like https://discord.com/api/v10/")
+	// ErrBadAppID is returned by New for an application id that is not a
+	// Discord id (a snowflake: a whole number).
+	ErrBadAppID = errors.New("the application id must be a number like 1234567890123456789 (the application's Application ID)")
 )
 
 // DefaultAnswerDeadline is how long an interaction waits for its answer
@@ -153,6 +157,11 @@ func New(cfg Config) (*Bot, error) {
 		cfg: cfg, log: cfg.Logger, appID: cfg.AppID,
 		seen:  newSeenSet(seenCapacity),
 		roles: newRoleCache(roleCacheCapacity, cfg.Now),
+	}
+	if cfg.AppID != "" {
+		if _, err := strconv.ParseUint(cfg.AppID, 10, 64); err != nil {
+			return nil, fmt.Errorf("%w, not %q", ErrBadAppID, cfg.AppID)
+		}
 	}
 	if cfg.PublicKey != "" {
 		key, err := hex.DecodeString(strings.TrimSpace(cfg.PublicKey))

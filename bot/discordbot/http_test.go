@@ -375,6 +375,8 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"key too short", Config{PublicKey: "abcd", Answerer: a}, ErrBadPublicKey},
 		{"relative API URL", Config{Token: "x", APIURL: "discord.com/api", Answerer: a}, ErrBadAPIURL},
 		{"API URL of another scheme", Config{Token: "x", APIURL: "ftp://discord.com/api/", Answerer: a}, ErrBadAPIURL},
+		{"app id not a number", Config{Token: "x", AppID: "my-bot", Answerer: a}, ErrBadAppID},
+		{"app id negative", Config{Token: "x", AppID: "-12", Answerer: a}, ErrBadAppID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

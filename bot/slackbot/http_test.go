@@ -570,6 +570,10 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		{"no bot token", Config{SigningSecret: secret, Answerer: eng}, ErrNoBotToken},
 		{"HTTP mode without a signing secret", Config{BotToken: "xoxb-1", Answerer: eng}, ErrNoSigningSecret},
 		{"a bot token as app token", Config{BotToken: "xoxb-1", AppToken: "xoxb-2", Answerer: eng}, ErrBadAppToken},
+		{"an API URL that does not parse", Config{BotToken: "xoxb-1", SigningSecret: secret, APIURL: "http://[::1", Answerer: eng}, ErrBadAPIURL},
+		{"an API URL without a scheme", Config{BotToken: "xoxb-1", SigningSecret: secret, APIURL: "slack.com/api/", Answerer: eng}, ErrBadAPIURL},
+		{"an API URL of another scheme", Config{BotToken: "xoxb-1", SigningSecret: secret, APIURL: "ftp://slack.com/api/", Answerer: eng}, ErrBadAPIURL},
+		{"an API URL without a host", Config{BotToken: "xoxb-1", SigningSecret: secret, APIURL: "https:///api/", Answerer: eng}, ErrBadAPIURL},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

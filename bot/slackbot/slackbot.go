@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"regexp"
 	"runtime/debug"
 	"strings"
@@ -35,6 +36,9 @@ var (
 	ErrNoSigningSecret = errors.New("HTTP mode needs the app's signing secret to verify requests (or an app-level token for Socket Mode)")
 	// ErrBadAppToken means Config.AppToken is not an app-level token.
 	ErrBadAppToken = errors.New("the app-level token must start with xapp-")
+	// ErrBadAPIURL means Config.APIURL is not an absolute http(s) URL; the
+	// error wrapping it says what is wrong with it.
+	ErrBadAPIURL = errors.New("the Web API URL must be an absolute http(s) URL like https://slack.com/api/")
 )
 
 // Config configures a Bot. BotToken and Answerer are required, and
@@ -194,6 +198,27 @@ func (c Config) Validate() error {
 		return ErrBadAppToken
 	case c.AppToken == "" && c.SigningSecret == "":
 		return ErrNoSigningSecret
+	}
+	if c.APIURL != "" {
+		if err := checkAPIURL(c.APIURL); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkAPIURL returns an error wrapping ErrBadAPIURL that says what is
+// wrong with raw, or nil when it is an absolute http(s) URL with a host. It
+// does not repeat the URL, which may hold credentials.
+func checkAPIURL(raw string) error {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%w; it does not parse as a URL", ErrBadAPIURL)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("%w; its scheme is %q", ErrBadAPIURL, u.Scheme)
+	case u.Host == "":
+		return fmt.Errorf("%w; it has no host", ErrBadAPIURL)
 	}
 	return nil
 }

@@ -55,6 +55,7 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	cfg.onLoad = warnSkipped(stderr, "ask")
 	eng, err := openEngine(ctx, *cfg)
 	if err != nil {
 		return err

@@ -24,7 +24,7 @@ const mainUsage = `quotebot answers questions about documents by quoting them.
 Usage:
   quotebot ask [--top N] [--json] [--corpus DIR] [--db PATH] QUESTION...
   quotebot ask --json [--top N] -      one question per line on stdin
-  quotebot index [--corpus DIR] [--db PATH]
+  quotebot index [--strict] [--corpus DIR] [--db PATH]
   quotebot eval [--corpus DIR] FILE.jsonl...
   quotebot serve [flags]
 

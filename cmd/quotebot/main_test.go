@@ -259,7 +259,7 @@ func TestEval(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	last := lines[len(lines)-1]
-	if !strings.HasPrefix(last, "recall@1=1.000 recall@3=1.000 mrr=1.000 noanswer=1.000 n=19") {
+	if last != "recall@1=1.000 recall@3=1.000 mrr=1.000 first=1.000 shown=1.000 confwrong=0.000 noanswer=1.000 n=19" {
 		t.Fatalf("summary %q", last)
 	}
 }
@@ -294,12 +294,18 @@ func TestIndexThenAsk(t *testing.T) {
 // the index.
 func startServer(t *testing.T, getenv func(string) string) *server {
 	t.Helper()
-	s := &server{
+	return openServer(t, &server{
 		cfg:    engineConfig{DB: filepath.Join(t.TempDir(), "index"), Embedder: "local"},
 		addr:   "127.0.0.1:0",
 		logger: discardLogger(),
 		getenv: getenv,
-	}
+	})
+}
+
+// openServer opens s, closes it when the test ends and waits for its index
+// to load or fail.
+func openServer(t testing.TB, s *server) *server {
+	t.Helper()
 	if err := s.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}

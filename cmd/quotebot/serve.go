@@ -55,8 +55,12 @@ const serveUsage = `Usage: quotebot serve [flags]
 Serves the HTTP API, a browser page, /healthz, /readyz and /metrics on --addr,
 and starts Slack and Discord when their tokens are set (see README.md).
 
+The HTTP API and page are open to anyone who can reach --addr unless
+QUOTEBOT_API_TOKEN is set.
+
 Environment: QUOTEBOT_ADDR, QUOTEBOT_CORPUS, QUOTEBOT_DB, QUOTEBOT_EMBEDDER,
 QUOTEBOT_EMBED_MODEL, QUOTEBOT_EMBED_URL, OPENAI_API_KEY,
+QUOTEBOT_API_TOKEN, QUOTEBOT_HTTP_MAX_IN_FLIGHT, QUOTEBOT_SLACK_MAX_IN_FLIGHT,
 SLACK_BOT_TOKEN, SLACK_APP_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL,
 DISCORD_BOT_TOKEN, DISCORD_APP_ID, DISCORD_PUBLIC_KEY, DISCORD_GUILD_ID, DISCORD_API_URL,
 DISCORD_MESSAGE_CONTENT.
@@ -97,9 +101,13 @@ type server struct {
 	ln      net.Listener
 	http    *http.Server
 	engine  *lazyAnswerer
+	docs    *corpusReport
 	stops   []func()
 	closeMu sync.Once
 	metrics *prometheus.Registry
+	guard   *httpGuard
+	// timeouts are the HTTP deadlines; zero fields mean the defaults.
+	timeouts httpTimeouts
 	// stopRequests ends the contexts of the HTTP requests, so answers
 	// still being computed when Close's grace ends stop.
 	stopRequests context.CancelFunc
@@ -111,17 +119,35 @@ type server struct {
 // starts the configured platforms. It returns once the listener is up; the
 // index loads in the background and /readyz reports when it is ready.
 func (s *server) Open(ctx context.Context) error {
+	guardCfg, err := loadHTTPGuardConfig(s.getenv)
+	if err != nil {
+		return err
+	}
+	timeouts := s.timeouts.withDefaults()
 	s.metrics = prometheus.NewRegistry()
 	s.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.engine = newLazyAnswerer(s.metrics)
+	s.guard = newHTTPGuard(guardCfg, timeouts.QueueWait, s.metrics)
+	s.docs = newCorpusReport(s.metrics)
 
+	// / and /api/ask answer questions: they take the token when one is set
+	// and an answer slot. The other routes stay open (the chat platforms'
+	// are signed).
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", s.handleReady)
-	mux.HandleFunc("GET /api/ask", s.handleAPIAsk)
-	mux.HandleFunc("POST /api/ask", s.handleAPIAsk)
-	mux.HandleFunc("GET /{$}", s.handlePage)
+	mux.Handle("GET /api/ask", s.guard.api(s.handleAPIAsk))
+	mux.Handle("POST /api/ask", s.guard.api(s.handleAPIAsk))
+	mux.Handle("GET /{$}", s.guard.page(s.handlePage))
+	if guardCfg.Token != "" {
+		mux.HandleFunc("POST /{$}", s.guard.handleTokenForm)
+	}
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics, promhttp.HandlerOpts{}))
+	if guardCfg.Token == "" {
+		s.logger.Warn("the HTTP API and page are open to anyone who can reach them; set QUOTEBOT_API_TOKEN to require a token", "max_in_flight", guardCfg.MaxInFlight)
+	} else {
+		s.logger.Info("the HTTP API and page require QUOTEBOT_API_TOKEN", "max_in_flight", guardCfg.MaxInFlight)
+	}
 
 	ln, err := net.Listen("tcp", s.addr)
 	if err != nil {
@@ -134,9 +160,11 @@ func (s *server) Open(ctx context.Context) error {
 	runCtx, cancel := context.WithCancel(context.Background())
 	loaded := make(chan struct{})
 	s.stops = append(s.stops, func() { cancel(); <-loaded })
+	cfg := s.cfg
+	cfg.onLoad = s.docs.record(s.logger)
 	go func() {
 		defer close(loaded)
-		eng, err := openEngine(runCtx, s.cfg)
+		eng, err := openEngine(runCtx, cfg)
 		if err != nil {
 			s.logger.Error("load index", "err", err)
 		}
@@ -148,7 +176,13 @@ func (s *server) Open(ctx context.Context) error {
 
 	// Serve first, so /healthz answers while the platforms connect; their
 	// routes join the mux as each starts.
-	s.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	s.http = &http.Server{
+		Handler:           s.guard.common(mux),
+		ReadHeaderTimeout: timeouts.ReadHeader,
+		ReadTimeout:       timeouts.Read,
+		WriteTimeout:      timeouts.Write,
+		IdleTimeout:       timeouts.Idle,
+	}
 	reqCtx, stopRequests := context.WithCancel(context.Background())
 	s.stopRequests = stopRequests
 	s.http.BaseContext = func(net.Listener) context.Context { return reqCtx }
@@ -208,12 +242,17 @@ func (s *server) stopAll() {
 	s.stops = nil
 }
 
+// handleReady answers 200 "ready" once the index is loaded, 503 with the
+// reason before; either way the files of the corpus that could not be read
+// follow, one "skipped path: reason" line each.
 func (s *server) handleReady(w http.ResponseWriter, r *http.Request) {
 	if err := s.engine.ready(); err != nil {
-		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		http.Error(w, s.notReady(r, err), http.StatusServiceUnavailable)
+		s.docs.writeSkipped(w)
 		return
 	}
 	io.WriteString(w, "ready\n")
+	s.docs.writeSkipped(w)
 }
 
 // maxAPIBody caps POST /api/ask bodies; a larger one gets 413.
@@ -258,13 +297,12 @@ func (s *server) handleAPIAsk(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.engine.ready(); err != nil {
-		writeJSONError(w, http.StatusServiceUnavailable, err.Error())
+		writeJSONError(w, http.StatusServiceUnavailable, s.notReady(r, err))
 		return
 	}
 	ans, err := s.engine.Answer(r.Context(), req.Question, req.Top)
 	if err != nil {
-		s.logger.Error("answer", "route", "/api/ask", "err", err)
-		writeJSONError(w, http.StatusInternalServerError, "something went wrong while answering; try again")
+		writeJSONError(w, http.StatusInternalServerError, s.answerFailed(r, err))
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -277,13 +315,17 @@ func writeJSONError(w http.ResponseWriter, code int, msg string) {
 	json.NewEncoder(w).Encode(map[string]string{"error": msg})
 }
 
+// pageStyle is the page's only style, inline; pageCSP allows it by its
+// hash, so any change here changes the policy with it.
+const pageStyle = `body{font:16px/1.5 system-ui,sans-serif;max-width:44em;margin:2em auto;padding:0 1em}
+blockquote{border-left:4px solid #ccc;margin:1em 0;padding:.2em 1em}cite{color:#555;font-size:.9em}
+input[type=text]{width:75%;font-size:1em;padding:.3em}`
+
 var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 	"segments": bot.Segments, "citation": bot.Citation, "notCovered": bot.NotCovered,
 }).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>quotebot</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:44em;margin:2em auto;padding:0 1em}
-blockquote{border-left:4px solid #ccc;margin:1em 0;padding:.2em 1em}cite{color:#555;font-size:.9em}
-input[type=text]{width:75%;font-size:1em;padding:.3em}</style></head><body>
+<style>` + pageStyle + `</style></head><body>
 <h1>quotebot</h1>
 <form method="get" action="/"><input type="text" name="q" value="{{.Q}}" placeholder="what did they say about…" autofocus> <button>Ask</button></form>
 {{if .Err}}<p>{{.Err}}</p>{{end}}
@@ -302,10 +344,9 @@ func (s *server) handlePage(w http.ResponseWriter, r *http.Request) {
 		if retrieval.CheckQuestion(q) != nil {
 			status, data.Err = http.StatusRequestEntityTooLarge, bot.TooLong
 		} else if err := s.engine.ready(); err != nil {
-			data.Err = err.Error()
+			data.Err = s.notReady(r, err)
 		} else if ans, err := s.engine.Answer(r.Context(), q, 0); err != nil {
-			s.logger.Error("answer", "route", "/", "err", err)
-			data.Err = "Something went wrong while answering; try again."
+			data.Err = s.answerFailed(r, err)
 		} else {
 			data.A = &ans
 		}

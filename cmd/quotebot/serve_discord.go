@@ -56,6 +56,8 @@ func startDiscord(ctx context.Context, env platformEnv) (func(), error) {
 		return nil, fmt.Errorf("DISCORD_PUBLIC_KEY: %w", err)
 	case errors.Is(err, discordbot.ErrBadAPIURL):
 		return nil, fmt.Errorf("DISCORD_API_URL: %w", err)
+	case errors.Is(err, discordbot.ErrBadAppID):
+		return nil, fmt.Errorf("DISCORD_APP_ID: %w", err)
 	case err != nil:
 		return nil, err
 	}

@@ -128,6 +128,8 @@ func TestStartDiscordRefusesBadSettings(t *testing.T) {
 	}{
 		{"public key not hex", map[string]string{"DISCORD_PUBLIC_KEY": "xyz"}, discordbot.ErrBadPublicKey, "DISCORD_PUBLIC_KEY"},
 		{"message content not a boolean", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_MESSAGE_CONTENT": "sometimes"}, nil, "DISCORD_MESSAGE_CONTENT"},
+		{"app id not a number", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_APP_ID": "quotebot", "DISCORD_API_URL": unauthorized.URL + "/api/v10/"}, discordbot.ErrBadAppID, "DISCORD_APP_ID"},
+		{"app id not a number, endpoint only", map[string]string{"DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32), "DISCORD_APP_ID": "12ab"}, discordbot.ErrBadAppID, "DISCORD_APP_ID"},
 		{"API URL not absolute", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_API_URL": "/api/v10/"}, discordbot.ErrBadAPIURL, "DISCORD_API_URL"},
 		{"token rejected", map[string]string{"DISCORD_BOT_TOKEN": "wrong", "DISCORD_API_URL": unauthorized.URL + "/api/v10/"}, discordbot.ErrBadToken, "DISCORD_BOT_TOKEN"},
 	}

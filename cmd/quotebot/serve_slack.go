@@ -53,6 +53,8 @@ func startSlack(ctx context.Context, env platformEnv) (func(), error) {
 		return nil, fmt.Errorf("SLACK_SIGNING_SECRET is not set: %w", err)
 	case errors.Is(err, slackbot.ErrBadAppToken):
 		return nil, fmt.Errorf("SLACK_APP_TOKEN: %w", err)
+	case errors.Is(err, slackbot.ErrBadAPIURL):
+		return nil, fmt.Errorf("SLACK_API_URL: %w", err)
 	case err != nil:
 		return nil, err
 	}

@@ -84,23 +84,23 @@ func (p *quotebotProcess) signal(t *testing.T, sig os.Signal) int {
 	return p.cmd.ProcessState.ExitCode()
 }
 
-// blockWord makes fakeEmbedAPI hold a text until its client goes away.
+// blockWord makes heldEmbedAPI hold a text until its client goes away.
 const blockWord = "blockme"
 
-// fakeEmbedAPI is an OpenAI-compatible embeddings endpoint on 127.0.0.1.
+// heldEmbedAPI is an OpenAI-compatible embeddings endpoint on 127.0.0.1.
 // It embeds each text as a small vector hashed from it, except that it
 // holds texts containing blockWord (or every text, with blockAll) until the
 // client goes away, reporting each on held and each abandonment on gone.
-type fakeEmbedAPI struct {
+type heldEmbedAPI struct {
 	srv      *httptest.Server
 	blockAll atomic.Bool
 	held     chan string
 	gone     chan string
 }
 
-func newFakeEmbedAPI(t *testing.T) *fakeEmbedAPI {
+func newHeldEmbedAPI(t *testing.T) *heldEmbedAPI {
 	t.Helper()
-	f := &fakeEmbedAPI{held: make(chan string, 64), gone: make(chan string, 64)}
+	f := &heldEmbedAPI{held: make(chan string, 64), gone: make(chan string, 64)}
 	release := make(chan struct{})
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req struct {
@@ -143,13 +143,13 @@ func report(c chan<- string, s string) {
 }
 
 // flags are the command-line flags that select this embedder.
-func (f *fakeEmbedAPI) flags() []string {
+func (f *heldEmbedAPI) flags() []string {
 	return []string{"--embedder", "openai-compat", "--embed-url", f.srv.URL, "--embed-model", "fake"}
 }
 
-// waitFor returns the next value of c, failing the test after processWait
+// awaitText returns the next value of c, failing the test after processWait
 // or once exited is closed.
-func waitFor(t *testing.T, c <-chan string, what string, exited <-chan struct{}) string {
+func awaitText(t *testing.T, c <-chan string, what string, exited <-chan struct{}) string {
 	t.Helper()
 	select {
 	case s := <-c:
@@ -198,10 +198,10 @@ func TestIndexStopsOnSignal(t *testing.T) {
 			if len(before) == 0 {
 				t.Fatal("the first index wrote no files")
 			}
-			api := newFakeEmbedAPI(t)
+			api := newHeldEmbedAPI(t)
 			api.blockAll.Store(true)
 			p := startQuotebot(t, nil, io.Discard, append([]string{"index", "--db", db}, api.flags()...)...)
-			waitFor(t, api.held, "an embedding request", p.exited)
+			awaitText(t, api.held, "an embedding request", p.exited)
 			if got := p.signal(t, tt.sig); got != tt.status {
 				t.Errorf("exit status %d, want %d (stderr %q)", got, tt.status, p.stderr.String())
 			}
@@ -218,20 +218,20 @@ func TestIndexStopsOnSignal(t *testing.T) {
 // TestAskStopsOnSignal: `ask` stopped by SIGINT while it waits for the
 // question's embedding exits 130, having abandoned the request.
 func TestAskStopsOnSignal(t *testing.T) {
-	api := newFakeEmbedAPI(t)
+	api := newHeldEmbedAPI(t)
 	db := filepath.Join(t.TempDir(), "index")
 	if code, _, errOut := runCLI(t, "", append([]string{"index", "--db", db}, api.flags()...)...); code != 0 {
 		t.Fatalf("index: exit %d: %s", code, errOut)
 	}
 	p := startQuotebot(t, nil, io.Discard, append([]string{"ask", "--db", db, "what about " + blockWord + " fisheries?"}, api.flags()...)...)
-	waitFor(t, api.held, "the question's embedding", p.exited)
+	awaitText(t, api.held, "the question's embedding", p.exited)
 	if got := p.signal(t, syscall.SIGINT); got != 130 {
 		t.Errorf("exit status %d, want 130 (stderr %q)", got, p.stderr.String())
 	}
 	if got := p.stderr.String(); got != "quotebot ask: interrupted\n" {
 		t.Errorf("stderr %q, want one line saying it was interrupted", got)
 	}
-	waitFor(t, api.gone, "the embedding request to be abandoned", nil)
+	awaitText(t, api.gone, "the embedding request to be abandoned", nil)
 }
 
 // TestAskStopsOnSignalWhileReading: `ask --json -` waiting for its next
@@ -261,7 +261,7 @@ func TestAskStopsOnSignalWhileReading(t *testing.T) {
 	if _, err := io.WriteString(questions, "fisheries\n"); err != nil {
 		t.Fatal(err)
 	}
-	if got := waitFor(t, lines, "the first answer", p.exited); !strings.Contains(got, `"found":true`) {
+	if got := awaitText(t, lines, "the first answer", p.exited); !strings.Contains(got, `"found":true`) {
 		t.Fatalf("first answer %q", got)
 	}
 	if got := p.signal(t, syscall.SIGTERM); got != 143 {
@@ -305,7 +305,7 @@ func TestRunInterrupted(t *testing.T) {
 // shuts down (here, waiting for its embedding) is stopped once the grace
 // is over, and its client gets a reply.
 func TestServeCloseStopsAnswers(t *testing.T) {
-	api := newFakeEmbedAPI(t)
+	api := newHeldEmbedAPI(t)
 	s := &server{
 		cfg:    engineConfig{DB: filepath.Join(t.TempDir(), "index"), Embedder: "openai-compat", URL: api.srv.URL, Model: "fake"},
 		addr:   "127.0.0.1:0",
@@ -333,9 +333,9 @@ func TestServeCloseStopsAnswers(t *testing.T) {
 		}
 		replied <- err
 	}()
-	waitFor(t, api.held, "the question's embedding", nil)
+	awaitText(t, api.held, "the question's embedding", nil)
 	s.Close()
-	waitFor(t, api.gone, "the answer to stop", nil)
+	awaitText(t, api.gone, "the answer to stop", nil)
 	select {
 	case err := <-replied:
 		if err != nil && !errors.Is(err, io.EOF) {

@@ -1,13 +1,11 @@
 // Package build turns a WordNet 3.0 database directory into the compact
 // lexicon file embedded by package wordnet. Its output is a pure function of
-// the input files: everything is sorted and the gzip header carries no name
-// or time, so running it twice gives the same bytes.
+// the input files: everything is sorted and hash tables are filled in
+// sorted order, so running it twice gives the same bytes.
 package build
 
 import (
-	"bytes"
 	"cmp"
-	"compress/gzip"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -26,7 +24,7 @@ var posNames = [format.NumPOS]string{"noun", "verb", "adj", "adv"}
 
 // Build reads the WordNet database in srcDir (index.*, data.* and *.exc for
 // noun, verb, adj and adv, and cntlist.rev, as installed by Debian's
-// wordnet-base in /usr/share/wordnet) and writes the gzip-compressed lexicon
+// wordnet-base in /usr/share/wordnet) and writes the lexicon file
 // described in package format to w. Relations are derived as follows, with
 // the rank of a sense counted from 1 in the order of the lemma's index.pos
 // entry:
@@ -59,14 +57,7 @@ func Build(srcDir string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
-	if err != nil {
-		return fmt.Errorf("build: gzip: %w", err)
-	}
-	if _, err := zw.Write(payload); err != nil {
-		return fmt.Errorf("build: write lexicon: %w", err)
-	}
-	if err := zw.Close(); err != nil {
+	if _, err := w.Write(payload); err != nil {
 		return fmt.Errorf("build: write lexicon: %w", err)
 	}
 	return nil
@@ -431,23 +422,16 @@ func (db *database) encode() ([]byte, error) {
 		maxWords = max(maxWords, wordCount(lemma))
 	}
 	slices.Sort(lemmas)
+	if len(lemmas) > format.MaxIDs || len(lemmas) > format.MaxTarget+1 {
+		return nil, fmt.Errorf("build: %d lemmas, beyond the format's %d", len(lemmas), format.MaxIDs)
+	}
 	id := make(map[string]int, len(lemmas))
 	for i, lemma := range lemmas {
 		id[lemma] = i
 	}
 
-	var buf bytes.Buffer
-	buf.WriteString(format.Magic)
-	buf.WriteByte(format.Version)
-	putUvarint(&buf, uint64(maxWords))
-	putUvarint(&buf, db.total)
-	putUvarint(&buf, uint64(len(lemmas)))
-	prev := ""
-	for _, lemma := range lemmas {
-		putFrontCoded(&buf, prev, lemma)
-		buf.WriteByte(posMask[lemma])
-		prev = lemma
-	}
+	var s sections
+	s.strings(format.LemmaOff, format.LemmaText, lemmas)
 	for _, lemma := range lemmas {
 		senses := 0
 		for p := range format.NumPOS {
@@ -456,18 +440,31 @@ func (db *database) encode() ([]byte, error) {
 		if senses > format.MaxSenses {
 			return nil, fmt.Errorf("build: %q has %d senses, beyond the format's %d", lemma, senses, format.MaxSenses)
 		}
-		putUvarint(&buf, uint64(senses))
+		s[format.Senses] = binary.LittleEndian.AppendUint16(s[format.Senses], uint16(senses))
+		s[format.POSMask] = append(s[format.POSMask], posMask[lemma])
+		s.u32(format.Tags, uint32(db.tags[lemma]))
 	}
-	for _, lemma := range lemmas {
-		putUvarint(&buf, db.tags[lemma])
+	s.table(format.LemmaSlots, lemmas)
+
+	var prefixes []string
+	first := make(map[string]bool)
+	var prefixID []int
+	for i, lemma := range lemmas {
+		for k := range len(lemma) {
+			if lemma[k] == ' ' && !first[lemma[:k]] {
+				first[lemma[:k]] = true
+				prefixes = append(prefixes, lemma[:k])
+				prefixID = append(prefixID, i)
+			}
+		}
 	}
+	s.tableIDs(format.PrefixSlots, prefixes, prefixID)
 
 	type target struct {
 		id int
 		relation
 	}
 	bySource := make([][]target, len(lemmas))
-	putUvarint(&buf, uint64(len(db.rels)))
 	for k, r := range db.rels {
 		from, ok1 := id[k.from]
 		to, ok2 := id[k.to]
@@ -476,6 +473,8 @@ func (db *database) encode() ([]byte, error) {
 		}
 		bySource[from] = append(bySource[from], target{to, r})
 	}
+	s.u32(format.RelOff, 0)
+	nRels := 0
 	for from, ts := range bySource {
 		slices.SortFunc(ts, func(a, b target) int {
 			wa, wb := format.Weight(a.kind, a.rank), format.Weight(b.kind, b.rank)
@@ -484,19 +483,19 @@ func (db *database) encode() ([]byte, error) {
 			}
 			return cmp.Compare(a.id, b.id)
 		})
-		putUvarint(&buf, uint64(len(ts)))
 		for _, t := range ts {
-			if t.rank > 255 {
-				return nil, fmt.Errorf("build: %q has a sense ranked %d, beyond the format's 255", lemmas[from], t.rank)
+			if t.rank > format.MaxRank {
+				return nil, fmt.Errorf("build: %q has a sense ranked %d, beyond the format's %d", lemmas[from], t.rank, format.MaxRank)
 			}
-			putUvarint(&buf, zigzag(int64(t.id-from)))
-			putUvarint(&buf, uint64(t.rank)<<2|uint64(t.kind))
+			s.u32(format.Rels, format.PackRelation(uint32(t.id), t.kind, t.rank))
 		}
+		nRels += len(ts)
+		s.u32(format.RelOff, uint32(nRels))
 	}
 
 	type exception struct {
 		listed uint8
-		bases  []uint64 // lemma ID<<2 | POS index
+		bases  []uint32 // lemma ID<<2 | POS index
 	}
 	excs := make(map[string]*exception)
 	for p := range format.NumPOS {
@@ -512,7 +511,7 @@ func (db *database) encode() ([]byte, error) {
 			e.listed |= 1 << p
 			for _, b := range bases {
 				if i, ok := id[b]; ok && posMask[b]&(1<<p) != 0 {
-					e.bases = append(e.bases, uint64(i)<<2|uint64(p))
+					e.bases = append(e.bases, uint32(i)<<2|uint32(p))
 				}
 			}
 		}
@@ -522,33 +521,90 @@ func (db *database) encode() ([]byte, error) {
 		forms = append(forms, form)
 	}
 	slices.Sort(forms)
-	putUvarint(&buf, uint64(len(forms)))
-	prev = ""
+	if len(forms) > format.MaxIDs {
+		return nil, fmt.Errorf("build: %d exception forms, beyond the format's %d", len(forms), format.MaxIDs)
+	}
+	s.strings(format.ExcOff, format.ExcText, forms)
+	s.u32(format.BaseOff, 0)
+	nBases := 0
 	for _, form := range forms {
 		e := excs[form]
-		putFrontCoded(&buf, prev, form)
-		buf.WriteByte(e.listed)
-		putUvarint(&buf, uint64(len(e.bases)))
+		s[format.ExcListed] = append(s[format.ExcListed], e.listed)
 		for _, b := range e.bases {
-			putUvarint(&buf, b)
+			s.u32(format.Bases, b)
 		}
-		prev = form
+		nBases += len(e.bases)
+		s.u32(format.BaseOff, uint32(nBases))
 	}
-	return buf.Bytes(), nil
-}
+	s.table(format.ExcSlots, forms)
 
-func putUvarint(buf *bytes.Buffer, v uint64) {
-	buf.Write(binary.AppendUvarint(nil, v))
-}
-
-func putFrontCoded(buf *bytes.Buffer, prev, s string) {
-	n := 0
-	for n < len(prev) && n < len(s) && prev[n] == s[n] {
-		n++
+	h := format.Header{
+		MaxPhraseWords: uint32(maxWords),
+		TotalTagCount:  uint32(db.total),
+		Lemmas:         uint32(len(lemmas)),
+		LemmaBytes:     uint32(len(s[format.LemmaText])),
+		Relations:      uint32(nRels),
+		LemmaSlots:     format.Slots(len(lemmas)),
+		PrefixSlots:    format.Slots(len(prefixes)),
+		Exceptions:     uint32(len(forms)),
+		ExceptionBytes: uint32(len(s[format.ExcText])),
+		Bases:          uint32(nBases),
+		ExceptionSlots: format.Slots(len(forms)),
 	}
-	putUvarint(buf, uint64(n))
-	putUvarint(buf, uint64(len(s)-n))
-	buf.WriteString(s[n:])
+	out := h.Append(make([]byte, 0, h.Size()))
+	for sec, span := range h.Layout() {
+		if uint64(len(out)) != span.Start || uint64(len(s[sec])) != span.End-span.Start {
+			return nil, fmt.Errorf("build: section %d has %d bytes at %d, the layout says %d at %d",
+				sec, len(s[sec]), len(out), span.End-span.Start, span.Start)
+		}
+		out = append(out, s[sec]...)
+	}
+	if len(out) > math.MaxUint32 {
+		return nil, fmt.Errorf("build: %d bytes, beyond the format's 32-bit offsets", len(out))
+	}
+	return out, nil
 }
 
-func zigzag(v int64) uint64 { return uint64(v<<1) ^ uint64(v>>63) }
+// sections holds the bytes of each section of the file as they are built.
+type sections [format.NumSections][]byte
+
+func (s *sections) u32(sec format.Section, v uint32) {
+	s[sec] = binary.LittleEndian.AppendUint32(s[sec], v)
+}
+
+// strings writes a list of strings: their concatenation into text and their
+// offsets, from 0, into off.
+func (s *sections) strings(off, text format.Section, list []string) {
+	s.u32(off, 0)
+	for _, str := range list {
+		s[text] = append(s[text], str...)
+		s.u32(off, uint32(len(s[text])))
+	}
+}
+
+// table writes the hash table of keys, key i under ID i.
+func (s *sections) table(sec format.Section, keys []string) {
+	ids := make([]int, len(keys))
+	for i := range ids {
+		ids[i] = i
+	}
+	s.tableIDs(sec, keys, ids)
+}
+
+// tableIDs writes the hash table of keys, key i under ids[i], inserting
+// keys in order with linear probing as package format describes.
+func (s *sections) tableIDs(sec format.Section, keys []string, ids []int) {
+	slots := make([]uint32, format.Slots(len(keys)))
+	mask := uint32(len(slots) - 1)
+	for i, k := range keys {
+		h := format.Hash(k)
+		j := uint32(h) & mask
+		for slots[j] != 0 {
+			j = (j + 1) & mask
+		}
+		slots[j] = format.Entry(h, ids[i])
+	}
+	for _, v := range slots {
+		s.u32(sec, v)
+	}
+}

@@ -230,3 +230,32 @@ func TestBuildErrors(t *testing.T) {
 		})
 	}
 }
+
+// FuzzDecode feeds Decode variations of a built lexicon: it must reject
+// them with an error or return a lexicon whose look-ups do not crash.
+func FuzzDecode(f *testing.F) {
+	var buf bytes.Buffer
+	if err := build.Build(mini, &buf); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Add(buf.Bytes()[:buf.Len()-1])
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		l, err := wordnet.Decode(bytes.NewReader(data))
+		if err != nil {
+			if !errors.Is(err, wordnet.ErrFormat) {
+				t.Fatalf("Decode error %v does not wrap ErrFormat", err)
+			}
+			return
+		}
+		for _, w := range []string{"dogs", "geese", "domestic dog", "domestic", "barking", "electest", "", "\xff"} {
+			for _, b := range l.Lemmas(w) {
+				l.Related(b)
+			}
+			l.IsPhrasePrefix(w)
+			l.Senses(w)
+			l.TagCount(w)
+		}
+	})
+}

@@ -1,0 +1,168 @@
+// Command report runs every evaluation set through a quotebot binary and
+// prints the contract's figures per set and pooled, as a Markdown table. It
+// talks to the binary only through `ask --json -`, so the same run can
+// measure an older build as the baseline of a newer one. Run it from the
+// repository root:
+//
+//	go build -o /tmp/quotebot ./cmd/quotebot
+//	go run ./testdata/eval/report -bin /tmp/quotebot [-typos] [-v]
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/quotebot/quotebot/retrieval"
+)
+
+// evalSet is one set and the documents it asks about. Blind sets were
+// written before the engine was run on their document and nothing was tuned
+// on them; the others were used while the ranking was built.
+type evalSet struct {
+	file, corpus string
+	blind        bool
+}
+
+var sets = []evalSet{
+	{"testdata/seed-questions.jsonl", "", false},
+	{"testdata/eval/plastic-pollution-strategy.jsonl", "testdata/docs/plastic-pollution", false},
+	{"testdata/eval/us-new-zealand-joint-statement.jsonl", "testdata/docs/us-new-zealand", false},
+	{"testdata/eval/us-india-joint-statement.jsonl", "testdata/docs/us-india-joint-statement", true},
+	{"testdata/eval/east-palestine-executive-order.jsonl", "testdata/docs/east-palestine-executive-order", true},
+}
+
+func main() {
+	bin := flag.String("bin", "", "quotebot `binary` to measure")
+	typos := flag.Bool("typos", false, "use the typo sets under testdata/eval/typos instead")
+	verbose := flag.Bool("v", false, "list the questions each set got wrong")
+	flag.Parse()
+	if *bin == "" {
+		fmt.Fprintln(os.Stderr, "report: -bin is required")
+		os.Exit(2)
+	}
+	if err := run(*bin, *typos, *verbose); err != nil {
+		fmt.Fprintln(os.Stderr, "report:", err)
+		os.Exit(1)
+	}
+}
+
+func run(bin string, typos, verbose bool) error {
+	db, err := os.MkdirTemp("", "quotebot-report")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(db)
+	fmt.Println("| set | n | recall@1 | recall@3 | MRR | first | shown | confwrong | noanswer |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|")
+	var all, blind, other []retrieval.EvalResult
+	for i, s := range extraSets(sets) {
+		file := s.file
+		if typos {
+			file = filepath.Join("testdata/eval/typos", filepath.Base(file))
+			if _, err := os.Stat(file); err != nil {
+				continue
+			}
+		}
+		res, err := evaluate(bin, filepath.Join(db, fmt.Sprint(i)), file, s.corpus)
+		if err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+		row(strings.TrimSuffix(filepath.Base(file), ".jsonl"), retrieval.Score(res))
+		if verbose {
+			for _, r := range res {
+				if !r.Correct() || r.ConfidentWrong() {
+					fmt.Printf("|  | wrong: %q found=%v rank=%d closest=%d |\n", r.Question.Q, r.Answer.Found, r.Rank, r.ClosestRank)
+				}
+			}
+		}
+		all = append(all, res...)
+		if s.blind {
+			blind = append(blind, res...)
+		} else if s.corpus != "" {
+			other = append(other, res...)
+		}
+	}
+	row("**pooled, blind sets**", retrieval.Score(blind))
+	row("**pooled, other non-seed sets**", retrieval.Score(other))
+	row("**pooled, all**", retrieval.Score(all))
+	return nil
+}
+
+// extraSets adds the sets listed in testdata/eval/blind.txt (one
+// "set.jsonl corpus-dir" pair a line), all of them blind.
+func extraSets(base []evalSet) []evalSet {
+	data, err := os.ReadFile("testdata/eval/blind.txt")
+	if err != nil {
+		return base
+	}
+	out := append([]evalSet(nil), base...)
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 2 && !strings.HasPrefix(f[0], "#") {
+			out = append(out, evalSet{f[0], f[1], true})
+		}
+	}
+	return out
+}
+
+func row(name string, m retrieval.Metrics) {
+	fmt.Printf("| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |\n",
+		name, m.N, m.Recall1, m.Recall3, m.MRR, m.First, m.Shown, m.ConfWrong, m.NoAnswer)
+}
+
+// evaluate asks the set's questions through `bin ask --json -` and scores
+// the replies as retrieval.Evaluate would.
+func evaluate(bin, db, file, corpus string) ([]retrieval.EvalResult, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	set, err := retrieval.ReadEvalSet(f)
+	if err != nil {
+		return nil, err
+	}
+	var in bytes.Buffer
+	for _, q := range set {
+		in.WriteString(strings.ReplaceAll(q.Q, "\n", " ") + "\n")
+	}
+	args := []string{"ask", "--json", "--top", "3", "--db", db}
+	if corpus != "" {
+		args = append(args, "--corpus", corpus)
+	}
+	cmd := exec.Command(bin, append(args, "-")...)
+	cmd.Stdin = &in
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, err
+	}
+	var answers []retrieval.Answer
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		var a retrieval.Answer
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+			return nil, err
+		}
+		answers = append(answers, a)
+	}
+	if len(answers) != len(set) {
+		return nil, fmt.Errorf("%d answers for %d questions", len(answers), len(set))
+	}
+	i := 0
+	res, _, err := retrieval.Evaluate(context.Background(), func(_ context.Context, q string, top int) (retrieval.Answer, error) {
+		a := answers[i]
+		i++
+		return a, nil
+	}, set)
+	return res, err
+}
