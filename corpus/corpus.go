@@ -1,18 +1,33 @@
 // Package corpus turns documents (.txt, .md, .html) into passages: the
 // verbatim paragraphs quotebot quotes, with the title, date and paragraph
-// number it cites. It is pure: no network, no logging.
+// number it cites. Scan reads a folder and reports the files it could not
+// read instead of failing on them; Parse removes control characters, so a
+// document cannot send escape sequences to a terminal or a chat. It is
+// pure: no network, no logging.
 package corpus
 
 import (
 	"errors"
+	"fmt"
 )
 
 // Sentinel errors callers branch on.
 var (
 	// ErrNotUTF8 is returned for a file whose bytes are not valid UTF-8.
 	ErrNotUTF8 = errors.New("not valid UTF-8 text")
-	// ErrNoDocuments is returned by Load when a folder holds no document files.
+	// ErrNoDocuments is returned by Scan and Load when a folder holds no
+	// document that can be read.
 	ErrNoDocuments = errors.New("no .txt, .md or .html documents")
+	// ErrTooLarge is the reason a file over MaxDocumentBytes is skipped.
+	ErrTooLarge = fmt.Errorf("larger than the %d MiB limit for one document", MaxDocumentBytes>>20)
+	// ErrEmpty is the reason a document without paragraphs is skipped.
+	ErrEmpty = errors.New("no text: the document has no paragraphs")
+	// ErrUnsupportedFormat is the reason a file whose ending is in
+	// Unsupported (.pdf, .docx, …) is skipped.
+	ErrUnsupportedFormat = errors.New("unsupported format")
+	// ErrNotRegular is the reason a document path that names a folder, a
+	// named pipe or a device (directly or through a link) is skipped.
+	ErrNotRegular = errors.New("not a regular file")
 )
 
 // DefaultMaxPassageChars is the passage length above which a paragraph is

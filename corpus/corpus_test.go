@@ -8,8 +8,10 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/fstest"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -53,9 +55,11 @@ func texts(ps []corpus.Passage) []string {
 // its input: each passage carries the document's ID, title and date;
 // paragraphs count from 1 without gaps and parts count from 1 within a
 // paragraph; Text is non-empty, trimmed and has no runs of white space;
-// Sentences are valid spans of Text. For plain text input (any name that is
+// Sentences are valid spans of Text; no title, date or Text holds a
+// character forbidden reports. For plain text input (any name that is
 // not .md or .html/.htm), Text is also a verbatim substring of the input
-// once its white space, line breaks included, is collapsed to single spaces,
+// once its escape sequences are removed and its white space, line breaks
+// included, is collapsed to single spaces,
 // and so are the parts of a split paragraph joined with single spaces, and
 // all passages joined are the end of the input after its header. A
 // passage is longer than the limit of opts only when it is one sentence.
@@ -68,7 +72,11 @@ func checkDocument(tb testing.TB, name string, data []byte, opts corpus.Options,
 	switch strings.ToLower(path.Ext(name)) {
 	case ".md", ".html", ".htm":
 	default:
-		flat = collapse(string(bytes.TrimPrefix(data, []byte("\uFEFF"))))
+		text := strings.ReplaceAll(string(bytes.TrimPrefix(data, []byte("\uFEFF"))), "\r", "\n")
+		flat = collapse(corpus.StripControls(text))
+	}
+	if i := strings.IndexFunc(doc.Title+doc.Date, forbidden); i >= 0 {
+		tb.Errorf("%s: title %q or date %q holds a control character", name, doc.Title, doc.Date)
 	}
 	limit := opts.MaxPassageChars
 	if limit <= 0 {
@@ -109,6 +117,9 @@ func checkDocument(tb testing.TB, name string, data []byte, opts corpus.Options,
 		if !utf8.ValidString(p.Text) {
 			tb.Errorf("%s: passage %d text %q is not UTF-8", name, i, p.Text)
 		}
+		if strings.ContainsFunc(p.Text, forbidden) {
+			tb.Errorf("%s: passage %d text %q holds a control character", name, i, p.Text)
+		}
 		checkSpans(tb, p.Text, p.Sentences)
 		if len(p.Text) > limit && len(p.Sentences) > 1 {
 			tb.Errorf("%s: passage %d is %d bytes, over the limit %d, and has %d sentences", name, i, len(p.Text), limit, len(p.Sentences))
@@ -122,6 +133,14 @@ func checkDocument(tb testing.TB, name string, data []byte, opts corpus.Options,
 	if all := strings.Join(texts(doc.Passages), " "); flat != "" && !strings.HasSuffix(flat, all) {
 		tb.Errorf("%s: passages joined, %q, are not the end of the input %q", name, all, flat)
 	}
+}
+
+// forbidden reports whether r is a character no title, date or passage may
+// hold: a C0 or C1 control (tab and line feed included: passages are
+// collapsed to single spaces), DEL, or a bidirectional embedding, override
+// or isolate.
+func forbidden(r rune) bool {
+	return unicode.IsControl(r) || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }
 
 // collapse trims s and turns each run of white space into one space, the
@@ -424,6 +443,55 @@ func TestParse(t *testing.T) {
 	}
 }
 
+// TestParseRemovesControls: escape sequences, the bell, C1 controls and
+// bidirectional overrides never reach a passage, title or date, whether the
+// document holds them as bytes or spells them as HTML character references
+// or YAML escapes; the visible text around them stays, and a form feed
+// keeps words apart.
+func TestParseRemovesControls(t *testing.T) {
+	tests := []struct {
+		name, file, data   string
+		title, date, first string
+	}{
+		{
+			name:  "text",
+			file:  "a.txt",
+			data:  "Title: \x1b]0;pwned\x07Minutes\x1b[0m\nDate: May\x00 1, 2024\n\nThe \x1b[31mred\x1b[0m line\x07 rang.\u009b2J Cleared\u202e.\fNext page.\x7f",
+			title: "Minutes", date: "May 1, 2024",
+			first: "The red line rang. Cleared. Next page.",
+		},
+		{
+			name:  "markdown with front matter escapes",
+			file:  "a.md",
+			data:  "---\ntitle: \"Minutes\\e[31m\\a\"\ndate: \"May 1\\x9b\"\n---\n\n\x1b[1m**Bold**\x1b[0m and\u2066 isolated\u2069.\n",
+			title: "Minutes", date: "May 1",
+			first: "Bold and isolated.",
+		},
+		{
+			name:  "html with character references",
+			file:  "a.html",
+			data:  "<title>Minutes&#27;[31m&#7;</title><p>The &#x1b;[31mred&#x1B;[0m line&#7; rang&#x8d;&#8238;.\x1b[2J</p>",
+			title: "Minutes", date: "",
+			first: "The red line rang.",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := corpus.Parse(tt.file, []byte(tt.data), corpus.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if doc.Title != tt.title || doc.Date != tt.date {
+				t.Errorf("title, date = %q, %q; want %q, %q", doc.Title, doc.Date, tt.title, tt.date)
+			}
+			if len(doc.Passages) == 0 || doc.Passages[0].Text != tt.first {
+				t.Fatalf("passages %q, want the first %q", texts(doc.Passages), tt.first)
+			}
+			checkDocument(t, tt.file, []byte(tt.data), corpus.Options{}, doc)
+		})
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -452,13 +520,93 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
-func TestLoad(t *testing.T) {
+// errFS is a MapFS whose named files and folders fail to open or list with
+// the given errors.
+type errFS struct {
+	fstest.MapFS
+	errs map[string]error
+}
+
+func (f errFS) Open(name string) (fs.File, error) {
+	if err := f.errs[name]; err != nil {
+		return nil, &fs.PathError{Op: "open", Path: "/secret/root/" + name, Err: err}
+	}
+	return f.MapFS.Open(name)
+}
+
+func (f errFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	if err := f.errs[name]; err != nil {
+		return nil, &fs.PathError{Op: "readdirent", Path: "/secret/root/" + name, Err: err}
+	}
+	return f.MapFS.ReadDir(name)
+}
+
+// endlessFS holds one file, "grows.txt", whose Stat says it is small but
+// which reads as an endless run of "a": a file that grew after Stat.
+type endlessFS struct{}
+
+func (endlessFS) Open(name string) (fs.File, error) {
+	switch name {
+	case ".":
+		return fstest.MapFS{"grows.txt": {}}.Open(".")
+	case "grows.txt":
+		return endlessFile{}, nil
+	}
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+}
+
+type endlessFile struct{}
+
+func (endlessFile) Stat() (fs.FileInfo, error) {
+	return fstest.MapFS{"grows.txt": {Data: []byte("a")}}.Stat("grows.txt")
+}
+
+func (endlessFile) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'a'
+	}
+	return len(p), nil
+}
+
+func (endlessFile) Close() error { return nil }
+
+// hugeFS is a MapFS whose "huge.txt" says it is one byte over
+// MaxDocumentBytes and fails the test if it is opened.
+type hugeFS struct {
+	fstest.MapFS
+	tb testing.TB
+}
+
+func (f hugeFS) Stat(name string) (fs.FileInfo, error) {
+	fi, err := f.MapFS.Stat(name)
+	if name == "huge.txt" && err == nil {
+		return sizedInfo{fi, corpus.MaxDocumentBytes + 1}, nil
+	}
+	return fi, err
+}
+
+func (f hugeFS) Open(name string) (fs.File, error) {
+	if name == "huge.txt" {
+		f.tb.Errorf("a file over MaxDocumentBytes was opened")
+	}
+	return f.MapFS.Open(name)
+}
+
+type sizedInfo struct {
+	fs.FileInfo
+	size int64
+}
+
+func (i sizedInfo) Size() int64 { return i.size }
+
+func TestScan(t *testing.T) {
 	para := func(s string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(s + "\n")} }
 	tests := []struct {
-		name    string
-		fsys    fstest.MapFS
-		wantIDs []string // document IDs in order
-		wantErr error
+		name        string
+		fsys        fs.FS
+		wantIDs     []string         // document IDs in order
+		wantSkipped map[string]error // path: the sentinel its reason wraps
+		wantErr     error
 	}{
 		{
 			name: "subfolders in lexical order, every extension",
@@ -472,25 +620,95 @@ func TestLoad(t *testing.T) {
 			wantIDs: []string{"a", "b", "sub/E", "sub/c", "sub/deep/d"},
 		},
 		{
-			name: "hidden files and folders are skipped",
+			name: "hidden files and folders are passed over",
 			fsys: fstest.MapFS{
 				".hidden.txt":    para("Hidden."),
 				".git/notes.txt": para("Hidden folder."),
+				".git/notes.pdf": para("%PDF"),
 				"sub/.draft.md":  para("Hidden draft."),
 				"visible.txt":    para("Visible."),
 			},
 			wantIDs: []string{"visible"},
 		},
 		{
-			name: "unknown extensions are skipped",
+			name: "files that are not documents are passed over",
 			fsys: fstest.MapFS{
-				"notes.txt":   para("Notes."),
-				"image.png":   para("\x89PNG\xff"),
-				"data.json":   para(`{"a": 1}`),
-				"README":      para("No extension."),
-				"txt/doc.pdf": para("%PDF"),
+				"notes.txt":  para("Notes."),
+				"image.png":  para("\x89PNG\xff"),
+				"data.json":  para(`{"a": 1}`),
+				"README":     para("No extension."),
+				"txt/a.docx": para("PK"),
 			},
-			wantIDs: []string{"notes"},
+			wantIDs:     []string{"notes"},
+			wantSkipped: map[string]error{"txt/a.docx": corpus.ErrUnsupportedFormat},
+		},
+		{
+			name: "document formats quotebot cannot read are skipped",
+			fsys: fstest.MapFS{
+				"a.txt":          para("Ay."),
+				"b.pdf":          para("%PDF-1.7"),
+				"c/MINUTES.DOCX": para("PK"),
+				"d.doc":          para("Word."),
+				"e.odt":          para("PK"),
+				"f.rtf":          para(`{\rtf1}`),
+			},
+			wantIDs: []string{"a"},
+			wantSkipped: map[string]error{
+				"b.pdf": corpus.ErrUnsupportedFormat, "c/MINUTES.DOCX": corpus.ErrUnsupportedFormat,
+				"d.doc": corpus.ErrUnsupportedFormat, "e.odt": corpus.ErrUnsupportedFormat, "f.rtf": corpus.ErrUnsupportedFormat,
+			},
+		},
+		{
+			name: "a file not UTF-8 is skipped, the others load",
+			fsys: fstest.MapFS{
+				"good.txt":    para("Good."),
+				"sub/bad.txt": para("Caf\xe9."),
+				"sub/bad.md":  para("# T\n\nbad \xff byte"),
+			},
+			wantIDs:     []string{"good"},
+			wantSkipped: map[string]error{"sub/bad.txt": corpus.ErrNotUTF8, "sub/bad.md": corpus.ErrNotUTF8},
+		},
+		{
+			name: "documents without paragraphs are skipped",
+			fsys: fstest.MapFS{
+				"empty.txt":       {Data: nil},
+				"header-only.txt": para("Title: Only a title\nDate: May 1, 2024"),
+				"blank.html":      para("<html><body><nav>Menu</nav></body></html>"),
+				"controls.md":     para("\x1b\x07\n\n\x00\u009b\u202e"),
+				"full.txt":        para("A paragraph."),
+			},
+			wantIDs: []string{"full"},
+			wantSkipped: map[string]error{
+				"empty.txt": corpus.ErrEmpty, "header-only.txt": corpus.ErrEmpty,
+				"blank.html": corpus.ErrEmpty, "controls.md": corpus.ErrEmpty,
+			},
+		},
+		{
+			name: "unreadable file and folder are skipped",
+			fsys: errFS{
+				MapFS: fstest.MapFS{
+					"locked.txt":      para("Locked."),
+					"open.txt":        para("Open."),
+					"private/a.txt":   para("Private."),
+					"private/b.txt":   para("Private too."),
+					"public/open.txt": para("Public."),
+				},
+				errs: map[string]error{"locked.txt": fs.ErrPermission, "private": fs.ErrPermission},
+			},
+			wantIDs:     []string{"open", "public/open"},
+			wantSkipped: map[string]error{"locked.txt": fs.ErrPermission, "private/": fs.ErrPermission},
+		},
+		{
+			name:        "a file over MaxDocumentBytes is skipped without being read",
+			fsys:        hugeFS{MapFS: fstest.MapFS{"huge.txt": para("Huge."), "small.txt": para("Small.")}, tb: t},
+			wantIDs:     []string{"small"},
+			wantSkipped: map[string]error{"huge.txt": corpus.ErrTooLarge},
+		},
+		{
+			name:        "a file that grows past MaxDocumentBytes while read is skipped",
+			fsys:        endlessFS{},
+			wantSkipped: map[string]error{"grows.txt": corpus.ErrTooLarge},
+			wantErr:     corpus.ErrNoDocuments,
 		},
 		{
 			name:    "empty file system",
@@ -500,29 +718,29 @@ func TestLoad(t *testing.T) {
 		{
 			name: "only hidden and unknown files",
 			fsys: fstest.MapFS{
-				".a.txt":  para("Hidden."),
-				"b.csv":   para("x,y"),
-				"c/d.doc": para("Word."),
+				".a.txt": para("Hidden."),
+				"b.csv":  para("x,y"),
 			},
 			wantErr: corpus.ErrNoDocuments,
 		},
 		{
-			name: "one file not UTF-8",
+			name: "nothing readable: ErrNoDocuments, with what was skipped",
 			fsys: fstest.MapFS{
-				"good.txt":    para("Good."),
-				"sub/bad.txt": para("Caf\xe9."),
+				"a.pdf": para("%PDF"),
+				"b.txt": para("Caf\xe9."),
 			},
-			wantErr: corpus.ErrNotUTF8,
+			wantSkipped: map[string]error{"a.pdf": corpus.ErrUnsupportedFormat, "b.txt": corpus.ErrNotUTF8},
+			wantErr:     corpus.ErrNoDocuments,
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			docs, err := corpus.Load(tt.fsys, corpus.Options{})
+			res, err := corpus.Scan(tt.fsys, corpus.Options{})
 			if !errors.Is(err, tt.wantErr) {
-				t.Fatalf("Load error = %v, want %v", err, tt.wantErr)
+				t.Fatalf("Scan error = %v, want %v", err, tt.wantErr)
 			}
 			var ids []string
-			for _, d := range docs {
+			for _, d := range res.Docs {
 				ids = append(ids, d.ID)
 				if len(d.Passages) != 1 {
 					t.Errorf("document %s has %d passages, want 1", d.ID, len(d.Passages))
@@ -531,18 +749,147 @@ func TestLoad(t *testing.T) {
 			if !slices.Equal(ids, tt.wantIDs) {
 				t.Errorf("document IDs = %q, want %q", ids, tt.wantIDs)
 			}
+			got := map[string]bool{}
+			for _, s := range res.Skipped {
+				got[s.Path] = true
+				want, ok := tt.wantSkipped[s.Path]
+				if !ok {
+					t.Errorf("skipped %s (%v), want it not skipped", s.Path, s.Err)
+					continue
+				}
+				if !errors.Is(s.Err, want) {
+					t.Errorf("skipped %s because %v, want %v", s.Path, s.Err, want)
+				}
+				if strings.Contains(s.Err.Error(), "/secret/root") {
+					t.Errorf("reason %q names a path on the machine", s.Err)
+				}
+			}
+			for p := range tt.wantSkipped {
+				if !got[p] {
+					t.Errorf("%s not skipped, want it skipped", p)
+				}
+			}
+			if !slices.IsSortedFunc(res.Skipped, func(a, b corpus.Skipped) int { return strings.Compare(a.Path, b.Path) }) {
+				t.Errorf("skipped not in order of path: %v", res.Skipped)
+			}
 		})
 	}
 }
 
-func TestLoadErrorNamesFile(t *testing.T) {
-	fsys := fstest.MapFS{"sub/bad.txt": {Data: []byte("Caf\xe9.")}}
-	_, err := corpus.Load(fsys, corpus.Options{})
-	if !errors.Is(err, corpus.ErrNotUTF8) {
-		t.Fatalf("Load error = %v, want ErrNotUTF8", err)
+// TestScanMissingFolder: a folder that is not there is an error, not an
+// empty corpus.
+func TestScanMissingFolder(t *testing.T) {
+	_, err := corpus.Scan(os.DirFS(path.Join(t.TempDir(), "nope")), corpus.Options{})
+	if err == nil || errors.Is(err, corpus.ErrNoDocuments) || !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Scan of a missing folder: error %v, want one wrapping fs.ErrNotExist", err)
 	}
-	if !strings.Contains(err.Error(), "sub/bad.txt") {
-		t.Errorf("error %q does not name sub/bad.txt", err)
+}
+
+// TestScanSpecialFiles: a named pipe or a link to a folder with a document's
+// name is skipped without being opened (opening a pipe blocks until a
+// writer comes), and a link to a document is read.
+func TestScanSpecialFiles(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mkfifo(path.Join(dir, "pipe.txt"), 0o644); err != nil {
+		t.Skipf("named pipes unsupported here: %v", err)
+	}
+	mustWrite(t, path.Join(dir, "real", "doc.txt"), "A paragraph.\n")
+	if err := os.Symlink("real", path.Join(dir, "folder.md")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(path.Join("real", "doc.txt"), path.Join(dir, "link.txt")); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	var (
+		res corpus.Result
+		err error
+	)
+	go func() {
+		defer close(done)
+		res, err = corpus.Scan(os.DirFS(dir), corpus.Options{})
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Scan blocked on a named pipe")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, d := range res.Docs {
+		ids = append(ids, d.ID)
+	}
+	if want := []string{"link", "real/doc"}; !slices.Equal(ids, want) {
+		t.Errorf("documents %q, want %q", ids, want)
+	}
+	if len(res.Skipped) != 2 || res.Skipped[0].Path != "folder.md" || res.Skipped[1].Path != "pipe.txt" ||
+		!errors.Is(res.Skipped[0].Err, corpus.ErrNotRegular) || !errors.Is(res.Skipped[1].Err, corpus.ErrNotRegular) {
+		t.Errorf("skipped %v, want folder.md and pipe.txt, not regular files", res.Skipped)
+	}
+}
+
+func mustWrite(tb testing.TB, name, text string) {
+	tb.Helper()
+	if err := os.MkdirAll(path.Dir(name), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func TestSkippedString(t *testing.T) {
+	s := corpus.Skipped{Path: "a\x1b[31m\x07b.txt", Err: corpus.ErrNotUTF8}
+	if got, want := s.String(), "a?[31m?b.txt: not valid UTF-8 text"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+}
+
+// TestLoad: Load wants every document, so the first file Scan would skip
+// is an error naming it.
+func TestLoad(t *testing.T) {
+	tests := []struct {
+		name    string
+		fsys    fstest.MapFS
+		wantErr error
+		file    string // the file the error names
+	}{
+		{name: "not UTF-8", fsys: fstest.MapFS{"good.txt": {Data: []byte("Good.")}, "sub/bad.txt": {Data: []byte("Caf\xe9.")}}, wantErr: corpus.ErrNotUTF8, file: "sub/bad.txt"},
+		{name: "unsupported", fsys: fstest.MapFS{"good.txt": {Data: []byte("Good.")}, "minutes.pdf": {Data: []byte("%PDF")}}, wantErr: corpus.ErrUnsupportedFormat, file: "minutes.pdf"},
+		{name: "empty", fsys: fstest.MapFS{"good.txt": {Data: []byte("Good.")}, "empty.md": {}}, wantErr: corpus.ErrEmpty, file: "empty.md"},
+		{name: "nothing", fsys: fstest.MapFS{}, wantErr: corpus.ErrNoDocuments},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			docs, err := corpus.Load(tt.fsys, corpus.Options{})
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("Load error = %v, want %v", err, tt.wantErr)
+			}
+			if !strings.Contains(err.Error(), tt.file) {
+				t.Errorf("error %q does not name %s", err, tt.file)
+			}
+			if docs != nil {
+				t.Errorf("Load returned %d documents with its error", len(docs))
+			}
+		})
+	}
+}
+
+// TestReadFile: one document, read with the checks of Scan and an error
+// that names it.
+func TestReadFile(t *testing.T) {
+	fsys := fstest.MapFS{"a.txt": {Data: []byte("Ay.")}, "empty.txt": {}, "bad.md": {Data: []byte("\xff")}}
+	doc, err := corpus.ReadFile(fsys, "a.txt", corpus.Options{})
+	if err != nil || doc.ID != "a" || len(doc.Passages) != 1 {
+		t.Fatalf("ReadFile(a.txt) = %+v, %v", doc, err)
+	}
+	for name, want := range map[string]error{"empty.txt": corpus.ErrEmpty, "bad.md": corpus.ErrNotUTF8, "gone.txt": fs.ErrNotExist} {
+		_, err := corpus.ReadFile(fsys, name, corpus.Options{})
+		if !errors.Is(err, want) || !strings.Contains(err.Error(), name) {
+			t.Errorf("ReadFile(%s) error = %v, want %v naming the file", name, err, want)
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -186,7 +187,11 @@ func TestSmallCorpus(t *testing.T) {
 }
 
 func TestOpenErrors(t *testing.T) {
-	_, err := Open(context.Background(), mustDocs(t, map[string]string{"empty.txt": "Title: Nothing\n"}), Config{})
+	empty, err := corpus.Parse("empty.txt", []byte("Title: Nothing\n"), corpus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(context.Background(), []corpus.Document{empty}, Config{})
 	if err != ErrNoPassages {
 		t.Fatalf("Open(no passages) = %v, want ErrNoPassages", err)
 	}
@@ -501,16 +506,20 @@ func TestCitedParagraph(t *testing.T) {
 	}
 }
 
-// TestLongQuestion answers a pasted page as a question without error, using
-// only its first maxQueryWords content words.
+// TestLongQuestion refuses a pasted page as a question, and shows that the
+// analysis Answer guards would still only use its first maxQueryWords
+// content words.
 func TestLongQuestion(t *testing.T) {
 	e := mustIndex(t, mustSeed(t), Config{})
 	q := "fisheries " + strings.Repeat("lorem ipsum dolor sit amet consectetur ", 2000)
-	a := mustAnswer(t, e, q, 3)
-	if a.Question != q {
-		t.Fatal("question not echoed")
+	if _, err := e.Answer(context.Background(), q, 3); !errors.Is(err, ErrQuestionTooLong) {
+		t.Fatalf("Answer of %d characters: err %v, want ErrQuestionTooLong", len(q), err)
 	}
-	if n := len(e.newQuery(NormalizeQuestion(q)).slots); n > maxQueryWords*2 {
+	a, err := e.answer(context.Background(), q, 3)
+	if err != nil || a.Question != q {
+		t.Fatalf("answer without the length check: %v (question echoed: %v)", err, a.Question == q)
+	}
+	if n := len(mustQuery(t, e, NormalizeQuestion(q)).slots); n > maxQuerySlots {
 		t.Fatalf("%d slots for a long question", n)
 	}
 	many := make([]string, 200)
@@ -518,7 +527,7 @@ func TestLongQuestion(t *testing.T) {
 		many[i] = fmt.Sprintf("word%d", i)
 	}
 	var words int
-	for _, s := range e.newQuery(strings.Join(many, " ")).slots {
+	for _, s := range mustQuery(t, e, strings.Join(many, " ")).slots {
 		if !s.phrase {
 			words++
 		}

@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -48,16 +49,14 @@ type query struct {
 	slots []slot
 }
 
-// maxQueryWords caps the content words a question is searched for, so a
-// pasted page costs no more than a long question.
-const maxQueryWords = 64
-
 // newQuery analyzes a normalized question against the index's statistics,
-// keeping its first maxQueryWords distinct content words.
-func (e *Engine) newQuery(text string) query {
+// keeping its first maxQueryWords distinct content words and at most
+// maxQuerySlots terms in all. The error is ctx's when it ended first.
+func (e *Engine) newQuery(ctx context.Context, text string) (query, error) {
 	toks := tokenize(text)
 	q := query{text: text}
 	slotOf := map[string]int{}
+	sp := e.newSpeller(ctx)
 	for i, t := range toks {
 		if isStopword(t.word) {
 			continue
@@ -69,12 +68,17 @@ func (e *Engine) newQuery(text string) query {
 			toks = toks[:i]
 			break
 		}
+		if err := ctx.Err(); err != nil {
+			return query{}, err
+		}
 		slotOf[t.word] = len(q.slots)
 		wi := e.an.info(t.word)
 		forms := wi.forms
 		if term, ok := e.acronymOf(text[t.start:t.end], t.word, forms); ok {
 			forms = append(forms[:len(forms):len(forms)], term)
-		} else if c, ok := e.correct(t.word, forms); ok {
+		} else if c, ok, err := sp.correct(t.word, forms); err != nil {
+			return query{}, err
+		} else if ok {
 			wi = e.an.info(c)
 			forms = wi.forms
 		}
@@ -83,8 +87,11 @@ func (e *Engine) newQuery(text string) query {
 	// A numbered reference of a kind the documents use ("Article 19") is a
 	// word of the question: a passage without it does not answer.
 	numberedRefs(text, toks, func(term string, at int) {
+		if len(q.slots) >= maxQueryWords {
+			return
+		}
 		term, ok := e.lex.usedRef(term)
-		if _, dup := slotOf[term]; !ok || dup || len(q.slots) == maxQueryWords {
+		if _, dup := slotOf[term]; !ok || dup {
 			return
 		}
 		slotOf[term] = len(q.slots)
@@ -95,6 +102,9 @@ func (e *Engine) newQuery(text string) query {
 	})
 	seenPhrase := map[string]bool{}
 	for _, p := range e.an.phrases(text, toks) {
+		if len(q.slots) >= maxQuerySlots {
+			break
+		}
 		if seenPhrase[p.text] {
 			continue
 		}
@@ -106,7 +116,7 @@ func (e *Engine) newQuery(text string) query {
 	// A name in the question ("Federal Aviation Administration") also
 	// stands for its initials, which the documents may use instead.
 	nameInitials(text, toks, func(term string, from, to int) {
-		if seenPhrase[term] || e.lex.df(term) == 0 {
+		if len(q.slots) >= maxQuerySlots || seenPhrase[term] || e.lex.df(term) == 0 {
 			return
 		}
 		seenPhrase[term] = true
@@ -115,7 +125,7 @@ func (e *Engine) newQuery(text string) query {
 		s.name = true
 		q.slots = append(q.slots, s)
 	})
-	return q
+	return q, ctx.Err()
 }
 
 // partSlots returns the indexes of the word slots of toks, once each.
@@ -184,13 +194,17 @@ func (e *Engine) makeSlot(word string, forms []string, specificity float64, isPh
 
 // lexicalScores ranks passages by the sum over slots of the best variant's
 // BM25 contribution. It returns the score of every passage (indexed by
-// passage) and the passages with a score above zero.
-func (e *Engine) lexicalScores(q query) ([]float64, []int32) {
+// passage) and the passages with a score above zero, or ctx's error when it
+// ended first.
+func (e *Engine) lexicalScores(ctx context.Context, q query) ([]float64, []int32, error) {
 	n := e.lex.N()
 	total := make([]float64, n)
 	slotAcc := make([]float64, n)
 	var touched, slotTouched []int32
 	for _, s := range q.slots {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
 		slotTouched = slotTouched[:0]
 		for _, v := range s.variants {
 			df := e.lex.df(v.term)
@@ -211,7 +225,7 @@ func (e *Engine) lexicalScores(q query) ([]float64, []int32) {
 			slotAcc[d] = 0
 		}
 	}
-	return total, touched
+	return total, touched, nil
 }
 
 // credits is each slot's credit in a text (see slotCredit), where the words

@@ -51,8 +51,22 @@ type candidate struct {
 // Answer answers question with at most top passages (top <= 0 means
 // DefaultTop). A question with no topic words (empty, or only "what did they
 // say?") gets Found=false with the covered Topics; one that asks for a
-// paragraph by its citation ("¶8") gets that paragraph.
+// paragraph by its citation ("¶8") gets that paragraph. A question longer
+// than MaxQuestionLen characters is refused with an error wrapping
+// ErrQuestionTooLong. Answering stops with ctx's error when ctx ends.
 func (e *Engine) Answer(ctx context.Context, question string, top int) (Answer, error) {
+	if err := CheckQuestion(question); err != nil {
+		return Answer{}, err
+	}
+	return e.answer(ctx, question, top)
+}
+
+// answer is Answer without the length check; its cost per question is
+// bounded by the analysis' own limits (see limits.go).
+func (e *Engine) answer(ctx context.Context, question string, top int) (Answer, error) {
+	if err := ctx.Err(); err != nil {
+		return Answer{}, err
+	}
 	if top <= 0 {
 		top = DefaultTop
 	}
@@ -61,7 +75,10 @@ func (e *Engine) Answer(ctx context.Context, question string, top int) (Answer, 
 	if n, ok := e.paragraphRef(norm); ok {
 		return e.citedAnswer(ans, n, top), nil
 	}
-	q := e.newQuery(norm)
+	q, err := e.newQuery(ctx, norm)
+	if err != nil {
+		return Answer{}, err
+	}
 	words := 0
 	for _, s := range q.slots {
 		if !s.phrase {
@@ -83,6 +100,9 @@ func (e *Engine) Answer(ctx context.Context, question string, top int) (Answer, 
 	}
 	ans.Found = true
 	for _, c := range picked {
+		if err := ctx.Err(); err != nil {
+			return Answer{}, err
+		}
 		ans.Passages = append(ans.Passages, e.hit(q, c))
 	}
 	return ans, nil
@@ -182,7 +202,10 @@ func (q query) share(credits []float64) float64 {
 
 // rank returns the candidates best first, each with its fused score.
 func (e *Engine) rank(ctx context.Context, q query) ([]candidate, error) {
-	lex, touched := e.lexicalScores(q)
+	lex, touched, err := e.lexicalScores(ctx, q)
+	if err != nil {
+		return nil, err
+	}
 	byIdx := map[int]*candidate{}
 	var cands []*candidate
 	add := func(i int) *candidate {
@@ -210,7 +233,10 @@ func (e *Engine) rank(ctx context.Context, q query) ([]candidate, error) {
 		c.lexical = lex[i]
 		maxLex = max(maxLex, c.lexical)
 	}
-	for _, c := range cands {
+	for i, c := range cands {
+		if err := stopped(ctx, i); err != nil {
+			return nil, err
+		}
 		c.credits = q.credits(func(term string) bool { return e.lex.has(c.idx, term) })
 		c.coverage = q.share(c.credits)
 		lexN := 0.0

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/quotebot/quotebot/bot"
 )
 
 // isHelp reports whether question asks for the usage text rather than an
@@ -33,8 +35,9 @@ func (b *Bot) startAnswer(question, command string) <-chan reply {
 	return out
 }
 
-// answer asks the Answerer and renders the result; an engine error or panic
-// becomes an apology and a log line.
+// answer asks the Answerer through bot.Ask and renders the result: a
+// question over bot.MaxQuestionLen gets bot.TooLong, and an engine error or
+// panic becomes an apology and a log line.
 func (b *Bot) answer(question, command string) (r reply) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -51,7 +54,10 @@ func (b *Bot) answer(question, command string) (r reply) {
 		}
 		return renderUsage(command, ans.Topics)
 	}
-	ans, err := b.cfg.Answerer.Answer(ctx, strings.TrimSpace(question), 0)
+	ans, err := bot.Ask(ctx, b.cfg.Answerer, strings.TrimSpace(question), 0)
+	if errors.Is(err, bot.ErrQuestionTooLong) {
+		return textReply("too_long", escapeMarkdown(bot.TooLong))
+	}
 	if err != nil {
 		b.log.Error("discord: answer", "err", err)
 		return textReply("error", apology)

@@ -104,8 +104,9 @@ type Config struct {
 	Now func() time.Time
 	// Observe, when set, is called once per handled event with its kind
 	// ("interaction", "message" or "http") and outcome: "answered",
-	// "not_covered", "help", "error" (the engine failed; the user got an
-	// apology), "deferred", "duplicate", "ignored", "forbidden" (403 or
+	// "not_covered", "help", "too_long" (the question was longer than
+	// bot.MaxQuestionLen characters; the user was told so), "error" (the
+	// engine failed; the user got an apology), "deferred", "duplicate", "ignored", "forbidden" (403 or
 	// Missing Access: logged only), "send_failed", and for "http" also
 	// "pong", "unauthorized", "too_large", "bad_request". It must be safe
 	// for concurrent use; cmd wires it to Prometheus counters.
@@ -342,7 +343,9 @@ const (
 	commandName    = "ask"
 	optionQuestion = "question"
 	optionPrivate  = "private"
-	maxQuestion    = 500
+	// maxQuestion is the question option's max_length, which Discord's
+	// clients enforce: the limit of every surface.
+	maxQuestion = bot.MaxQuestionLen
 )
 
 // rewriteTransport moves discordgo's REST calls from its built-in base URL

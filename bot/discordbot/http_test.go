@@ -249,6 +249,27 @@ func TestInteractionsEndpointAnswersInline(t *testing.T) {
 	}
 }
 
+// TestInteractionsEndpointTooLong: an `ask` over bot.MaxQuestionLen gets
+// bot.TooLong inline, without the answerer being asked.
+func TestInteractionsEndpointTooLong(t *testing.T) {
+	t.Parallel()
+	f := newFakeDiscord(t)
+	h := newHTTPBot(t, f, refusingAnswerer(t), signedAt, time.Minute)
+	q := strings.Repeat("fish ", bot.MaxQuestionLen/5) + "?"
+	w := h.do(t, sign(h.key, signedAt, mustJSON(t, askInteraction("6101", "tok", questionOption(q)))))
+	if w.Code != 200 {
+		t.Fatalf("status %d, want 200 (body %q)", w.Code, w.Body)
+	}
+	r := decodeResponse(t, w.Body.Bytes())
+	if m := decodeMessage(t, r.Data); r.Type != 4 || m.Content != bot.TooLong || len(m.Embeds) != 0 {
+		t.Errorf("type %d, content %q, %d embeds; want 4 with %q", r.Type, m.Content, len(m.Embeds), bot.TooLong)
+	}
+	if got := h.obs.next(t); got != "interaction/too_long" {
+		t.Errorf("observation %q, want interaction/too_long", got)
+	}
+	f.noMoreRequests(t)
+}
+
 func TestInteractionsEndpointDefersThenEdits(t *testing.T) {
 	t.Parallel()
 	f := newFakeDiscord(t)

@@ -26,7 +26,7 @@ const (
 
 // reply is one rendered answer, ready for any of Discord's message shapes.
 type reply struct {
-	// outcome is "answered", "not_covered", "help" or "error".
+	// outcome is "answered", "not_covered", "help", "too_long" or "error".
 	outcome string
 	content string
 	embeds  []*discordgo.MessageEmbed

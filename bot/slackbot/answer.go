@@ -26,6 +26,7 @@ const (
 	outcomeAnswered    = "answered"
 	outcomeNotCovered  = "not_covered"
 	outcomeHelp        = "help"
+	outcomeTooLong     = "too_long"
 	outcomeError       = "error"
 	outcomeUndelivered = "undelivered"
 	outcomeBusy        = "busy"
@@ -57,7 +58,6 @@ func (b *Bot) compose(ctx context.Context, q question) (msg message, outcome str
 	if b.self != nil {
 		text = strings.TrimSpace(b.self.ReplaceAllString(text, ""))
 	}
-	text = truncate(text, b.cfg.MaxQuestion)
 	if text == "" || strings.EqualFold(text, "help") {
 		ans, err := b.answer(ctx, "", 0)
 		if err != nil {
@@ -67,6 +67,8 @@ func (b *Bot) compose(ctx context.Context, q question) (msg message, outcome str
 	}
 	ans, err := b.answer(ctx, text, b.cfg.Top)
 	switch {
+	case errors.Is(err, bot.ErrQuestionTooLong):
+		return renderText(escape(bot.TooLong)), outcomeTooLong
 	case err != nil:
 		b.log.Error("slack: answer", "surface", q.surface, "user", q.user, "err", err)
 		return renderText(apology), outcomeError
@@ -84,14 +86,15 @@ func (b *Bot) compose(ctx context.Context, q question) (msg message, outcome str
 	return renderAnswer(ans, q.header, share), outcomeAnswered
 }
 
-// answer calls the Answerer, turning a panic into an error.
+// answer asks the Answerer through bot.Ask (so a question over
+// bot.MaxQuestionLen is refused), turning a panic into an error.
 func (b *Bot) answer(ctx context.Context, text string, top int) (ans bot.Answer, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("answerer panicked: %v", v)
 		}
 	}()
-	return b.cfg.Answerer.Answer(ctx, text, top)
+	return bot.Ask(ctx, b.cfg.Answerer, text, top)
 }
 
 func escapeAll(ss []string) []string {

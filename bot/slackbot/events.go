@@ -223,8 +223,8 @@ func (b *Bot) answerShare(ctx context.Context, s share) string {
 		header: "<@" + s.user + "> asked: " + escape(truncate(s.text, 500))}
 	msg, outcome := b.compose(ctx, q)
 	kind := slack.ResponseTypeInChannel
-	if outcome == outcomeError {
-		kind = slack.ResponseTypeEphemeral // apologise to the asker only
+	if outcome == outcomeError || outcome == outcomeTooLong {
+		kind = slack.ResponseTypeEphemeral // tell the asker only
 	}
 	if err := b.respond(ctx, s.url, kind, msg); err != nil {
 		b.log.Error("slack: share not delivered", "user", s.user, "channel", s.channel, "err", err)

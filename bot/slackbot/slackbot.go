@@ -62,9 +62,12 @@ type Config struct {
 	Answerer bot.Answerer
 	// Top is how many passages an answer quotes; default 3.
 	Top int
-	// MaxQuestion caps a question's length in bytes before it is answered
-	// (longer ones are cut at a word); default 2000, which also fits the
-	// value of the "Share in channel" button.
+	// MaxQuestion is ignored.
+	//
+	// Deprecated: every surface now refuses a question longer than
+	// bot.MaxQuestionLen characters with bot.TooLong (outcome "too_long")
+	// instead of cutting it; such a question always fits the value of the
+	// "Share in channel" button.
 	MaxQuestion int
 	// MaxInFlight caps the questions being answered at once, from asking
 	// the Answerer to Slack taking the reply (Retry-After waits included);
@@ -81,7 +84,9 @@ type Config struct {
 	Logger *slog.Logger
 	// OnReply, when set, is called once per question with its surface
 	// ("mention", "dm", "command", "share") and outcome ("answered",
-	// "not_covered", "help", "error" for an apology after the engine failed,
+	// "not_covered", "help", "too_long" when the question was longer than
+	// bot.MaxQuestionLen characters and the asker was told so, "error" for
+	// an apology after the engine failed,
 	// "undelivered" when Slack would not take the reply, "busy" when the
 	// asker was told to ask again because MaxInFlight questions were being
 	// answered, "dropped" when the question got no reply at all because even
@@ -144,9 +149,6 @@ func (c *Config) setDefaults() {
 	}
 	if c.Top <= 0 {
 		c.Top = 3
-	}
-	if c.MaxQuestion <= 0 {
-		c.MaxQuestion = 2000
 	}
 	if c.MaxInFlight <= 0 {
 		c.MaxInFlight = 32

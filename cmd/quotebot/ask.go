@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -20,7 +21,9 @@ const askUsage = `Usage:
 
 Answers a question by quoting the passages of the documents that answer it,
 with title, date and paragraph, or says the documents do not cover it.
-The words of QUESTION are joined into one question.
+The words of QUESTION are joined into one question, of at most 1,000
+characters. With -, a line that is no such question gets
+{"line": N, "error": "…"} in its place, and the others are still answered.
 
 Flags:
 `
@@ -46,9 +49,13 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if !fromStdin && question == "" {
 		return usageError{`ask needs a question, e.g. quotebot ask "what did they say about fisheries?"`}
 	}
+	if err := retrieval.CheckQuestion(question); !fromStdin && err != nil {
+		return usageError{err.Error()}
+	}
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	cfg.onLoad = warnSkipped(stderr, "ask")
 	eng, err := openEngine(ctx, *cfg)
 	if err != nil {
 		return err
@@ -67,29 +74,82 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	return nil
 }
 
+// maxInputLine caps one line of `ask --json -`, in bytes: room for a
+// question of retrieval.MaxQuestionLen characters of up to four bytes each,
+// and white space around it, many times over. A longer line is skipped
+// without being kept in memory.
+const maxInputLine = 64 << 10
+
+// lineError is what `ask --json -` prints in place of an answer for an
+// input line that holds no question it can answer (one longer than
+// retrieval.MaxQuestionLen, or a line longer than maxInputLine): the line's
+// number, counting every line from 1, and why.
+type lineError struct {
+	Line  int    `json:"line"`
+	Error string `json:"error"`
+}
+
 // askLines answers one question per non-blank line of r, writing one JSON
-// object per line to w, in order.
+// object per line to w, in order: the answer, or a lineError for a line
+// that is too long. It stops with ctx's error when ctx ends.
 func askLines(ctx context.Context, eng *retrieval.Engine, top int, r io.Reader, w io.Writer) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	br := bufio.NewReaderSize(r, 64<<10)
 	enc := json.NewEncoder(w)
-	for sc.Scan() {
-		q := strings.TrimSpace(sc.Text())
-		if q == "" {
-			continue
+	for n := 1; ; n++ {
+		line, over, readErr := readLine(br, maxInputLine)
+		if readErr != nil && readErr != io.EOF {
+			return fmt.Errorf("read questions, line %d: %w", n, readErr)
 		}
-		ans, err := eng.Answer(ctx, q, top)
-		if err != nil {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := enc.Encode(ans); err != nil {
-			return fmt.Errorf("write answer: %w", err)
+		var out any
+		q := strings.TrimSpace(line)
+		switch {
+		case over:
+			out = lineError{n, fmt.Sprintf("the line is longer than %d bytes; %v", maxInputLine, retrieval.ErrQuestionTooLong)}
+		case q == "":
+		default:
+			if err := retrieval.CheckQuestion(q); err != nil {
+				out = lineError{n, err.Error()}
+				break
+			}
+			ans, err := eng.Answer(ctx, q, top)
+			if err != nil {
+				return err
+			}
+			out = ans
+		}
+		if out != nil {
+			if err := enc.Encode(out); err != nil {
+				return fmt.Errorf("write answer: %w", err)
+			}
+		}
+		if readErr == io.EOF {
+			return nil
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("read questions: %w", err)
+}
+
+// readLine reads one line from br without its end of line, keeping at most
+// max bytes of it: over reports a longer line, whose text is then dropped.
+// err is io.EOF after the last line.
+func readLine(br *bufio.Reader, max int) (line string, over bool, err error) {
+	var buf []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !over {
+			if len(buf)+len(bytes.TrimRight(chunk, "\r\n")) > max {
+				over, buf = true, nil
+			} else {
+				buf = append(buf, chunk...)
+			}
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		return strings.TrimRight(string(buf), "\r\n"), over, err
 	}
-	return nil
 }
 
 // style marks bold text in terminal output.

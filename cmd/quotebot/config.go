@@ -35,6 +35,11 @@ type engineConfig struct {
 	Model      string
 	URL        string
 	APIKey     string
+	// onLoad, when set, is called with the documents read and the files
+	// skipped once the corpus folder is read, before the index is opened
+	// (also when no document could be read); an error it returns stops the
+	// opening. Commands set it to report skipped files.
+	onLoad func(corpus.Result) error
 }
 
 // engineFlags registers --corpus, --db, --embedder, --embed-model and
@@ -140,27 +145,15 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 }
 
 // loadCorpus reads the documents of c.Corpus (a folder, or one document),
-// or the built-in statement.
+// or the built-in statement, and hands them to c.onLoad. Files of a folder
+// that cannot be read are skipped; one document given alone must be read.
 func loadCorpus(c engineConfig) ([]corpus.Document, error) {
-	opts := corpus.Options{MaxPassageChars: c.MaxPassage}
-	if c.Corpus != "" && isDocument(c.Corpus) {
-		if fi, err := os.Stat(c.Corpus); err == nil && !fi.IsDir() {
-			data, err := os.ReadFile(c.Corpus)
-			if err != nil {
-				return nil, fmt.Errorf("load %s: %w", c.Corpus, err)
-			}
-			doc, err := corpus.Parse(filepath.Base(c.Corpus), data, opts)
-			if err != nil {
-				return nil, fmt.Errorf("load %s: %w", c.Corpus, err)
-			}
-			return []corpus.Document{doc}, nil
+	res, err := scanCorpus(c)
+	if c.onLoad != nil && (len(res.Docs) > 0 || len(res.Skipped) > 0) {
+		if herr := c.onLoad(res); herr != nil && err == nil {
+			return nil, herr
 		}
 	}
-	fsys := corpus.Seed()
-	if c.Corpus != "" {
-		fsys = os.DirFS(c.Corpus)
-	}
-	docs, err := corpus.Load(fsys, opts)
 	if err != nil {
 		name := c.Corpus
 		if name == "" {
@@ -168,7 +161,22 @@ func loadCorpus(c engineConfig) ([]corpus.Document, error) {
 		}
 		return nil, fmt.Errorf("load %s: %w", name, err)
 	}
-	return docs, nil
+	return res.Docs, nil
+}
+
+func scanCorpus(c engineConfig) (corpus.Result, error) {
+	opts := corpus.Options{MaxPassageChars: c.MaxPassage}
+	if c.Corpus == "" {
+		return corpus.Scan(corpus.Seed(), opts)
+	}
+	if fi, err := os.Stat(c.Corpus); err == nil && !fi.IsDir() && isDocument(c.Corpus) {
+		doc, err := corpus.ReadFile(os.DirFS(filepath.Dir(c.Corpus)), filepath.Base(c.Corpus), opts)
+		if err != nil {
+			return corpus.Result{}, err
+		}
+		return corpus.Result{Docs: []corpus.Document{doc}}, nil
+	}
+	return corpus.Scan(os.DirFS(c.Corpus), opts)
 }
 
 // isDocument reports whether a path names a file corpus.Load would read.

@@ -51,6 +51,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	cfg.onLoad = warnSkipped(stderr, "eval")
 	eng, err := openEngine(ctx, *cfg)
 	if err != nil {
 		return err

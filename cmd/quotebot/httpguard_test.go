@@ -37,7 +37,7 @@ func startGuardedServer(t *testing.T, env map[string]string, timeouts httpTimeou
 	}
 	cfg.DB = filepath.Join(t.TempDir(), "index")
 	logs := &syncBuffer{}
-	s := openTestServer(t, &server{cfg: cfg, addr: "127.0.0.1:0", logger: newTextLogger(logs), getenv: func(k string) string { return env[k] }, timeouts: timeouts})
+	s := openServer(t, &server{cfg: cfg, addr: "127.0.0.1:0", logger: newTextLogger(logs), getenv: func(k string) string { return env[k] }, timeouts: timeouts})
 	if err := s.engine.ready(); err != nil {
 		t.Fatal(err)
 	}

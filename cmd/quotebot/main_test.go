@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quotebot/quotebot/bot"
 	"github.com/quotebot/quotebot/retrieval"
 )
 
@@ -94,6 +96,42 @@ func TestAskStdin(t *testing.T) {
 	}
 }
 
+// TestAskStdinLimits: in `ask --json -`, a line whose question is too long,
+// or a line longer than the reader keeps, gets an error object naming its
+// line and the limit, and the lines after it are still answered.
+func TestAskStdinLimits(t *testing.T) {
+	tooLong := strings.Repeat("fish ", retrieval.MaxQuestionLen/5) + "?"
+	huge := strings.Repeat("x", 2<<20)
+	stdin := "fisheries\n" + tooLong + "\n\n" + huge + "\r\nwhat about flights?"
+	code, out, errOut := runCLI(t, stdin, "ask", "--json", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("want 4 JSON lines, got %d:\n%.500s", len(lines), out)
+	}
+	var objs [4]struct {
+		retrieval.Answer
+		Line  int    `json:"line"`
+		Error string `json:"error"`
+	}
+	for i, l := range lines {
+		if err := json.Unmarshal([]byte(l), &objs[i]); err != nil {
+			t.Fatalf("line %d is not JSON: %v", i+1, err)
+		}
+	}
+	if !objs[0].Found || !objs[3].Found || objs[0].Error != "" || objs[3].Error != "" {
+		t.Errorf("the questions around the long lines were not answered: %s / %s", lines[0], lines[3])
+	}
+	if objs[1].Line != 2 || !strings.Contains(objs[1].Error, "longer than 1,000 characters") {
+		t.Errorf("too long a question: %s, want line 2 and the limit", lines[1])
+	}
+	if objs[2].Line != 4 || !strings.Contains(objs[2].Error, fmt.Sprint(maxInputLine)) || len(lines[2]) > 200 {
+		t.Errorf("too long a line: %.300s, want line 4 and the limit", lines[2])
+	}
+}
+
 func TestExitCodes(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "nope")
 	pdf := filepath.Join(t.TempDir(), "minutes.pdf")
@@ -122,6 +160,7 @@ func TestExitCodes(t *testing.T) {
 		{"eval missing file", []string{"eval", missing}, 1, "nope"},
 		{"negative max passage", []string{"ask", "--max-passage", "-1", "x"}, 2, "--max-passage"},
 		{"openai without key", []string{"ask", "--embedder", "openai", "x"}, 1, "OPENAI_API_KEY"},
+		{"question too long", []string{"ask", strings.Repeat("a", retrieval.MaxQuestionLen/2), strings.Repeat("b", retrieval.MaxQuestionLen/2)}, 2, "longer than 1,000 characters"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -255,7 +294,7 @@ func TestIndexThenAsk(t *testing.T) {
 // the index.
 func startServer(t *testing.T, getenv func(string) string) *server {
 	t.Helper()
-	return openTestServer(t, &server{
+	return openServer(t, &server{
 		cfg:    engineConfig{DB: filepath.Join(t.TempDir(), "index"), Embedder: "local"},
 		addr:   "127.0.0.1:0",
 		logger: discardLogger(),
@@ -263,9 +302,9 @@ func startServer(t *testing.T, getenv func(string) string) *server {
 	})
 }
 
-// openTestServer opens s, closes it when the test ends, and waits until
-// its index has loaded or failed to.
-func openTestServer(t *testing.T, s *server) *server {
+// openServer opens s, closes it when the test ends and waits for its index
+// to load or fail.
+func openServer(t testing.TB, s *server) *server {
 	t.Helper()
 	if err := s.Open(context.Background()); err != nil {
 		t.Fatal(err)
@@ -316,7 +355,15 @@ func TestServeHTTP(t *testing.T) {
 		{"api no question", func() (int, string) { return get("/api/ask") }, 400, "error"},
 		{"api bad json", func() (int, string) { return post("/api/ask", `{"question":`) }, 400, "error"},
 		{"api bad top", func() (int, string) { return get("/api/ask?q=x&top=abc") }, 400, "top"},
-		{"api huge body", func() (int, string) { return post("/api/ask", `{"question":"`+strings.Repeat("a", 100<<10)+`"}`) }, 400, "error"},
+		{"api huge body", func() (int, string) { return post("/api/ask", `{"question":"`+strings.Repeat("a", 100<<10)+`"}`) }, 413, "larger than"},
+		{"api get too long", func() (int, string) { return get("/api/ask?q=" + strings.Repeat("a", retrieval.MaxQuestionLen+1)) }, 413, "longer than 1,000 characters"},
+		{"api post too long", func() (int, string) {
+			return post("/api/ask", `{"question":"`+strings.Repeat("é", retrieval.MaxQuestionLen+1)+`"}`)
+		}, 413, "longer than 1,000 characters"},
+		{"api at the limit", func() (int, string) {
+			return get("/api/ask?q=" + strings.Repeat("fisheries+", retrieval.MaxQuestionLen/10))
+		}, 200, `"found":true`},
+		{"page too long", func() (int, string) { return get("/?q=" + strings.Repeat("a", retrieval.MaxQuestionLen+1)) }, 413, bot.TooLong},
 		{"page", func() (int, string) { return get("/?q=fisheries") }, 200, "<b>The statement said China and Peru"},
 		{"page escapes", func() (int, string) { return get("/?q=%3Cscript%3E") }, 200, "&lt;script&gt;"},
 		{"metrics", func() (int, string) { return get("/metrics") }, 200, "quotebot_answers_total"},

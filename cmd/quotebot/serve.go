@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/quotebot/quotebot/bot"
+	"github.com/quotebot/quotebot/retrieval"
 )
 
 // platformEnv is what serve hands each chat platform: routes to add, the
@@ -107,12 +108,18 @@ type server struct {
 	ln      net.Listener
 	http    *http.Server
 	engine  *lazyAnswerer
+	docs    *corpusReport
 	stops   []func()
 	closeMu sync.Once
 	metrics *prometheus.Registry
 	guard   *httpGuard
 	// timeouts are the HTTP deadlines; zero fields mean the defaults.
 	timeouts httpTimeouts
+	// stopRequests ends the contexts of the HTTP requests, so answers
+	// still being computed when Close's grace ends stop.
+	stopRequests context.CancelFunc
+	// grace is how long Close lets requests finish; zero means 5 seconds.
+	grace time.Duration
 
 	// logQuestions adds the question to HTTP request log lines.
 	logQuestions bool
@@ -133,6 +140,7 @@ func (s *server) Open(ctx context.Context) error {
 	s.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.engine = newLazyAnswerer(s.metrics)
 	s.guard = newHTTPGuard(guardCfg, timeouts.QueueWait, s.metrics)
+	s.docs = newCorpusReport(s.metrics)
 
 	// / and /api/ask answer questions: they take the token when one is set
 	// and an answer slot. The other routes stay open (the chat platforms'
@@ -164,9 +172,11 @@ func (s *server) Open(ctx context.Context) error {
 	runCtx, cancel := context.WithCancel(context.Background())
 	loaded := make(chan struct{})
 	s.stops = append(s.stops, func() { cancel(); <-loaded })
+	cfg := s.cfg
+	cfg.onLoad = s.docs.record(s.logger)
 	go func() {
 		defer close(loaded)
-		eng, err := openEngine(runCtx, s.cfg)
+		eng, err := openEngine(runCtx, cfg)
 		if err != nil {
 			s.logger.Error("load index", "err", err)
 		}
@@ -185,6 +195,9 @@ func (s *server) Open(ctx context.Context) error {
 		WriteTimeout:      timeouts.Write,
 		IdleTimeout:       timeouts.Idle,
 	}
+	reqCtx, stopRequests := context.WithCancel(context.Background())
+	s.stopRequests = stopRequests
+	s.http.BaseContext = func(net.Listener) context.Context { return reqCtx }
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.logger.Error("http serve", "err", err)
@@ -213,10 +226,18 @@ func (s *server) Addr() string { return s.ln.Addr().String() }
 func (s *server) Close() error {
 	var err error
 	s.closeMu.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		grace := s.grace
+		if grace <= 0 {
+			grace = 5 * time.Second
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), grace)
 		defer cancel()
 		if s.http != nil {
 			err = s.http.Shutdown(ctx)
+		}
+		// Answers still being computed after the grace are stopped.
+		if s.stopRequests != nil {
+			s.stopRequests()
 		}
 		// Serve may not have taken the listener yet; close it here too.
 		if s.ln != nil {
@@ -234,15 +255,20 @@ func (s *server) stopAll() {
 	s.stops = nil
 }
 
+// handleReady answers 200 "ready" once the index is loaded, 503 with the
+// reason before; either way the files of the corpus that could not be read
+// follow, one "skipped path: reason" line each.
 func (s *server) handleReady(w http.ResponseWriter, r *http.Request) {
 	if err := s.engine.ready(); err != nil {
 		http.Error(w, s.notReady(r, err), http.StatusServiceUnavailable)
+		s.docs.writeSkipped(w)
 		return
 	}
 	io.WriteString(w, "ready\n")
+	s.docs.writeSkipped(w)
 }
 
-// maxAPIBody caps POST /api/ask bodies.
+// maxAPIBody caps POST /api/ask bodies; a larger one gets 413.
 const maxAPIBody = 64 << 10
 
 func (s *server) handleAPIAsk(w http.ResponseWriter, r *http.Request) {
@@ -253,6 +279,10 @@ func (s *server) handleAPIAsk(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost {
 		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxAPIBody))
 		if err := dec.Decode(&req); err != nil {
+			if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
+				writeJSONError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is larger than %d bytes", maxAPIBody))
+				return
+			}
 			writeJSONError(w, http.StatusBadRequest, "the body must be JSON like {\"question\": \"…\", \"top\": 3}")
 			return
 		}
@@ -269,6 +299,10 @@ func (s *server) handleAPIAsk(w http.ResponseWriter, r *http.Request) {
 	}
 	if strings.TrimSpace(req.Question) == "" {
 		writeJSONError(w, http.StatusBadRequest, "ask a question: ?q=… or {\"question\": \"…\"}")
+		return
+	}
+	if err := retrieval.CheckQuestion(req.Question); err != nil {
+		writeJSONError(w, http.StatusRequestEntityTooLarge, err.Error())
 		return
 	}
 	if req.Top < 0 || req.Top > maxTop {
@@ -318,8 +352,11 @@ func (s *server) handlePage(w http.ResponseWriter, r *http.Request) {
 		A   *bot.Answer
 		Err string
 	}{Q: r.URL.Query().Get("q")}
+	status := http.StatusOK
 	if q := strings.TrimSpace(data.Q); q != "" {
-		if err := s.engine.ready(); err != nil {
+		if retrieval.CheckQuestion(q) != nil {
+			status, data.Err = http.StatusRequestEntityTooLarge, bot.TooLong
+		} else if err := s.engine.ready(); err != nil {
 			data.Err = s.notReady(r, err)
 		} else if ans, err := s.engine.Answer(r.Context(), q, 0); err != nil {
 			data.Err = s.answerFailed(r, err)
@@ -328,6 +365,7 @@ func (s *server) handlePage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
 	if err := pageTmpl.Execute(w, data); err != nil {
 		s.logger.Error("render page", "err", err)
 	}

@@ -40,7 +40,7 @@ func startDiscord(ctx context.Context, env platformEnv) (func(), error) {
 	}
 	events := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "quotebot_discord_events_total",
-		Help: "Discord events by kind (interaction, message, http) and outcome (answered, not_covered, help, error, deferred, duplicate, ignored, forbidden, send_failed, pong, unauthorized, too_large, bad_request).",
+		Help: "Discord events by kind (interaction, message, http) and outcome (answered, not_covered, help, too_long, error, deferred, duplicate, ignored, forbidden, send_failed, pong, unauthorized, too_large, bad_request).",
 	}, []string{"kind", "outcome"})
 
 	discordbot.RouteLibraryLogs(env.Logger.With("platform", "discord"))

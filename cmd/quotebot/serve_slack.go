@@ -38,7 +38,7 @@ func startSlack(ctx context.Context, env platformEnv) (func(), error) {
 	cfg.MaxInFlight = maxInFlight
 	replies := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "quotebot_slack_questions_total",
-		Help: "Slack questions by surface (mention, dm, command, share) and outcome (answered, not_covered, help, error, undelivered, busy, dropped).",
+		Help: "Slack questions by surface (mention, dm, command, share) and outcome (answered, not_covered, help, too_long, error, undelivered, busy, dropped).",
 	}, []string{"surface", "outcome"})
 	rejected := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "quotebot_slack_rejected_total",

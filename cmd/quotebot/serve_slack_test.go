@@ -26,7 +26,7 @@ import (
 
 // fakeSlackAPI answers auth.test (failing with authErr when set) and
 // apps.connections.open, and accepts the Socket Mode websocket.
-func fakeSlackAPI(t *testing.T, authErr string) *httptest.Server {
+func fakeSlackAPI(t testing.TB, authErr string) *httptest.Server {
 	t.Helper()
 	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
 	mux := http.NewServeMux()
