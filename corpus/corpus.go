@@ -57,6 +57,11 @@ type Document struct {
 	Title string
 	// Date comes from a "Date:" header line; empty when the document has none.
 	Date string
+	// URL is where the document is published: front matter url:,
+	// canonical: or source: (Markdown), <link rel=canonical> or og:url
+	// (HTML), or a "URL:" header line. Only an absolute http(s) URL without
+	// user information is kept; empty otherwise.
+	URL string
 	// Passages are the body paragraphs in order.
 	Passages []Passage
 }
@@ -81,4 +86,15 @@ type Passage struct {
 	Text string
 	// Sentences are the byte ranges of Text's sentences, in order.
 	Sentences []Span
+	// Section is the text of the nearest heading above the passage (the
+	// innermost one), without a trailing ":" or "."; empty before the
+	// first heading and for a heading that is the document's title.
+	Section string
+	// Context is what a reader needs to understand the passage but is not
+	// part of the quote: the question the passage answers, the heading right
+	// above it, or the line ending in ":" that introduces its list. Empty
+	// for most passages. Search reads it with Text; quotes show only Text.
+	Context string
+	// URL is the document's URL (Document.URL).
+	URL string
 }
