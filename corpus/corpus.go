@@ -1,9 +1,14 @@
 // Package corpus turns documents (.txt, .md, .html) into passages: the
-// verbatim paragraphs quotebot quotes, with the title, date and paragraph
-// number it cites. Scan reads a folder and reports the files it could not
-// read instead of failing on them; Parse removes control characters, so a
-// document cannot send escape sequences to a terminal or a chat. It is
-// pure: no network, no logging.
+// verbatim paragraphs quotebot quotes, with the title, date, section and
+// paragraph number it cites and the document's source URL. Markdown is read
+// by goldmark with GitHub's extensions (tables become one passage per row,
+// code blocks are left out). Headings give passages their Section; an FAQ
+// question, a short heading or the line that introduces a list becomes the
+// Context of the passage after it, read by search but not quoted (see
+// structure.go and docs/documents.md). Scan reads a folder and reports the
+// files it could not read instead of failing on them; Parse removes control
+// characters, so a document cannot send escape sequences to a terminal or a
+// chat. It is pure: no network, no logging.
 package corpus
 
 import (
@@ -53,7 +58,8 @@ type Document struct {
 	// ID is the file's path in its folder without the extension, e.g.
 	// "china-peru-statement"; stable across runs.
 	ID string
-	// Title comes from a "Title:" header line, the first heading, or the file name.
+	// Title comes from a "Title:" header line, front matter or the page's
+	// head, the first heading, or the file name.
 	Title string
 	// Date comes from a "Date:" header line; empty when the document has none.
 	Date string
@@ -76,7 +82,10 @@ type Passage struct {
 	Title string
 	Date  string
 	// Paragraph counts the document's body paragraphs from 1; header lines
-	// (Title:, Date:) and headings are not paragraphs.
+	// (Title:, Date:, URL:) and Markdown and HTML headings are not
+	// paragraphs. A heading line of a text file and an FAQ question are
+	// numbered as paragraphs but yield no passage (they are the Context of
+	// the next one), so numbers can skip.
 	Paragraph int
 	// Part counts the pieces of a split paragraph from 1; it is 1 for a
 	// paragraph that was not split.

@@ -84,7 +84,9 @@ func TestStructure(t *testing.T) {
 				"1. Red.\n\n2. Green.\n\n" +
 				"Both colours sell well at the market in the summer months.\n\n" +
 				"Article 1. Every member may speak at the general assembly.\n\n" +
-				"Article 2. The general assembly meets twice a year, in spring and in autumn.\n",
+				"Article 2. The general assembly meets twice a year, in spring and in autumn.\n\n" +
+				"IV. Trade.\n\n" +
+				"Trade between the parties grew by a third over the last five years.\n",
 			want: []string{
 				`¶2 [Sec. 3. Definitions] {Sec. 3. Definitions.} The term agency means any executive department of the government.`,
 				"¶3 [Sec. 3. Definitions] {} In 2024 prices rose.",
@@ -98,6 +100,7 @@ func TestStructure(t *testing.T) {
 				"¶11 [Sec. 3. Definitions] {} Both colours sell well at the market in the summer months.",
 				"¶12 [Sec. 3. Definitions] {} Article 1. Every member may speak at the general assembly.",
 				"¶13 [Sec. 3. Definitions] {} Article 2. The general assembly meets twice a year, in spring and in autumn.",
+				"¶15 [IV. Trade] {IV. Trade.} Trade between the parties grew by a third over the last five years.",
 			},
 		},
 		{
@@ -256,6 +259,42 @@ func TestMarkdown(t *testing.T) {
 				t.Errorf("passages:\n got %q\nwant %q", got, tt.want)
 			}
 			checkDocument(t, "doc.md", []byte(tt.data), corpus.Options{}, doc)
+		})
+	}
+}
+
+// TestHTMLTables: a table of text is read row by row, each cell after its
+// header; a layout table, whose cells hold paragraphs, cell by cell.
+func TestHTMLTables(t *testing.T) {
+	tests := []struct {
+		name, data string
+		want       []string
+	}{
+		{
+			name: "header row of th cells",
+			data: "<table><tr><th>Feature</th><th>Status</th></tr><tr><td>Search</td><td>done</td></tr><tr><td>Export</td><td></td></tr></table>",
+			want: []string{"Feature: Search; Status: done", "Feature: Export"},
+		},
+		{
+			name: "row headers without a header row",
+			data: "<table><tr><th>Search</th><td>done</td><td>2024</td></tr><tr><th>Export</th><td>planned</td></tr></table>",
+			want: []string{"Search: done; 2024", "Export: planned"},
+		},
+		{
+			name: "a layout table: a paragraph per cell",
+			data: "<table><tr><td><p>First column text.</p></td><td><p>Second column text.</p></td></tr></table>",
+			want: []string{"First column text.", "Second column text."},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := corpus.Parse("t.html", []byte(tt.data), corpus.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := texts(doc.Passages); !slices.Equal(got, tt.want) {
+				t.Errorf("passages:\n got %q\nwant %q", got, tt.want)
+			}
 		})
 	}
 }
