@@ -90,23 +90,19 @@ func checkDocument(tb testing.TB, name string, data []byte, opts corpus.Options,
 		limit = corpus.DefaultMaxPassageChars
 	}
 	para, part := 0, 0
-	pos := 0                 // where in body the previous paragraph ends
-	var whole []string       // the parts of the current paragraph
-	var first corpus.Passage // its first part
+	var whole []string         // the parts of the current paragraph
+	var first corpus.Passage   // its first part
+	var paras []corpus.Passage // per paragraph: its first part, with Text the parts joined
 	checkWhole := func() {
-		if body == "" || len(whole) == 0 {
+		if len(whole) == 0 {
 			return
 		}
-		j := strings.Join(whole, " ")
-		i := strings.Index(body[pos:], j)
-		if i < 0 {
-			tb.Errorf("%s: paragraph %d, %q, is not verbatim in the body after the paragraph before it", name, para, j)
-			return
+		p := first
+		p.Text = strings.Join(whole, " ")
+		if body != "" && !strings.Contains(body, p.Text) {
+			tb.Errorf("%s: paragraph %d, %q, is not verbatim in the input", name, para, p.Text)
 		}
-		if gap := strings.TrimSpace(body[pos : pos+i]); !explained(gap, doc.Title, first) {
-			tb.Errorf("%s: %q before paragraph %d is lost: not its context %q, section %q or the title", name, gap, para, first.Context, first.Section)
-		}
-		pos += i + len(j)
+		paras = append(paras, p)
 	}
 	for i, p := range doc.Passages {
 		if p.Paragraph != para {
@@ -153,9 +149,36 @@ func checkDocument(tb testing.TB, name string, data []byte, opts corpus.Options,
 		}
 	}
 	checkWhole()
-	if tail := strings.TrimSpace(body[min(pos, len(body)):]); body != "" && len(doc.Passages) > 0 && tail != "" {
-		tb.Errorf("%s: %q after the last paragraph is lost", name, tail)
+	if body != "" && len(paras) > 0 {
+		budget := 10000
+		if !tile(body, 0, paras, doc.Title, &budget) {
+			tb.Errorf("%s: the body %.500q is not its paragraphs in order with only their headings, questions or the title between them", name, body)
+		}
 	}
+}
+
+// tile reports whether body[pos:] is paras in order, with nothing between
+// them but what explained allows and nothing after the last. It tries each
+// occurrence of a paragraph's text (a short one may also occur inside the
+// heading before it), giving up after budget tries.
+func tile(body string, pos int, paras []corpus.Passage, title string, budget *int) bool {
+	if len(paras) == 0 {
+		return strings.TrimSpace(body[pos:]) == ""
+	}
+	p := paras[0]
+	for from := pos; *budget > 0; {
+		k := strings.Index(body[from:], p.Text)
+		if k < 0 {
+			return false
+		}
+		*budget--
+		i := from + k
+		if explained(strings.TrimSpace(body[pos:i]), title, p) && tile(body, i+len(p.Text), paras[1:], title, budget) {
+			return true
+		}
+		from = i + 1
+	}
+	return false
 }
 
 // explained reports whether gap, the text of a plain-text document between
