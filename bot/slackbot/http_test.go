@@ -246,6 +246,8 @@ func TestHTTPQuestions(t *testing.T) {
 		{"Slack's entities are undone", dm("fish &amp; chips &lt;now&gt;"), "fish & chips <now>", false, []string{"¶7"}, "dm/answered"},
 		{"not covered lists the topics", dm("what about the weather?"), "what about the weather?", false,
 			[]string{"The documents do not cover that. They cover: fisheries, trade &amp; investment, space &lt;cooperation&gt;."}, "dm/not_covered"},
+		{"closest passage", dm("anything nearby?"), "anything nearby?", false,
+			[]string{"The documents don't say that in those words. Closest passage:", "*The statement said China and Peru", "¶7"}, "dm/closest"},
 		{"an engine error gets an apology", mention("<@UBOT> boom"), "boom", false, []string{bot.Apology}, "mention/error"},
 		{"an engine panic gets an apology", dm("panic"), "panic", false, []string{bot.Apology}, "dm/error"},
 	}
