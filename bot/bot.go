@@ -1,8 +1,18 @@
-// Package bot is the transport-neutral side of the chat integrations: the
-// one-method Answerer they call, the limit on questions they all apply
-// (Ask), and the pieces of rendering every platform shares (bold highlight
-// segments, cutting at sentences, citations, the "not covered", help and
-// too-long texts).
+// Package bot is the transport-neutral answering layer every surface shares
+// (the command line, the HTTP API and page, Slack, Discord).
+//
+// A Responder takes a Request (the raw question as typed, the platform, the
+// asker) and returns a Reply of a typed Kind: it cleans chat markup out of
+// the question, refuses one that is too long, recognises a request for help,
+// applies rate limits and back-pressure (a Gate), asks the Answerer within a
+// timeout and behind a panic guard, decides between an answer, the closest
+// passage and "not covered", and reports every reply to one Observe hook.
+// The texts of the replies are here, once (texts.go); adapters only put them
+// in their platform's format. Deduper remembers the events already answered,
+// for the chat adapters.
+//
+// The package also holds the pieces of rendering every platform shares
+// (bold highlight segments, cutting at sentences, citations).
 package bot
 
 import (
@@ -18,9 +28,10 @@ type Answer = retrieval.Answer
 type Hit = retrieval.Hit
 
 // Answerer answers one question with at most top passages (top <= 0 means
-// the default of 3). An empty or blank question yields Found=false with the
-// covered Topics, which help texts use. An error means the engine failed,
-// not that the documents do not cover the question.
+// DefaultTop). An empty question yields Found=false with the covered
+// Topics, which help texts use. An error means the engine failed, not that
+// the documents do not cover the question. It must return promptly once
+// ctx ends. *retrieval.Engine is one.
 type Answerer interface {
 	Answer(ctx context.Context, question string, top int) (Answer, error)
 }
@@ -33,25 +44,15 @@ func (f AnswererFunc) Answer(ctx context.Context, question string, top int) (Ans
 	return f(ctx, question, top)
 }
 
+// DefaultTop is how many passages an answer quotes at most when a request
+// does not say: retrieval.DefaultTop, the one place the number is written.
+const DefaultTop = retrieval.DefaultTop
+
 // MaxQuestionLen is the longest question any surface answers, in characters
-// once the white space around it is trimmed: retrieval.MaxQuestionLen.
+// once chat markup and the white space around it are removed:
+// retrieval.MaxQuestionLen.
 const MaxQuestionLen = retrieval.MaxQuestionLen
 
-// ErrQuestionTooLong is returned, wrapped, by Ask for a question longer than
-// MaxQuestionLen characters: retrieval.ErrQuestionTooLong.
+// ErrQuestionTooLong is wrapped by a KindTooLong reply's Err:
+// retrieval.ErrQuestionTooLong.
 var ErrQuestionTooLong = retrieval.ErrQuestionTooLong
-
-// TooLong is the reply, on every chat surface, to a question longer than
-// MaxQuestionLen characters.
-const TooLong = "That question is too long for me (over 1,000 characters); please ask it in fewer words."
-
-// Ask is how every surface asks a: a question longer than MaxQuestionLen
-// characters gets an error wrapping ErrQuestionTooLong without a being
-// asked; any other question is a.Answer's. Surfaces reply TooLong to the
-// first and their apology to other errors.
-func Ask(ctx context.Context, a Answerer, question string, top int) (Answer, error) {
-	if err := retrieval.CheckQuestion(question); err != nil {
-		return Answer{}, err
-	}
-	return a.Answer(ctx, question, top)
-}

@@ -110,22 +110,3 @@ func lastSentenceEnd(s string) int {
 	}
 	return best
 }
-
-// NotCovered is the plain reply for a question the documents do not answer.
-func NotCovered(topics []string) string {
-	if len(topics) == 0 {
-		return "The documents do not cover that."
-	}
-	return "The documents do not cover that. They cover: " + strings.Join(topics, ", ") + "."
-}
-
-// Usage is the help text for a slash command or mention; command is how the
-// user invokes the bot, e.g. "/ask" or "@quotebot".
-func Usage(command string, topics []string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Ask a question about the documents and I quote the passages that answer it, with where they come from.\nExample: %s what did they say about fisheries?", command)
-	if len(topics) > 0 {
-		b.WriteString("\nTopics covered: " + strings.Join(topics, ", ") + ".")
-	}
-	return b.String()
-}

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -115,38 +114,6 @@ func TestAnswererFunc(t *testing.T) {
 	got, err := a.Answer(context.Background(), "q", 2)
 	if err != nil || got.Question != "q" || !got.Found {
 		t.Fatalf("AnswererFunc = %+v, %v", got, err)
-	}
-}
-
-func TestAsk(t *testing.T) {
-	asked := 0
-	a := AnswererFunc(func(_ context.Context, q string, top int) (Answer, error) {
-		asked++
-		return Answer{Question: q, Found: true}, nil
-	})
-	tests := []struct {
-		name    string
-		q       string
-		tooLong bool
-	}{
-		{"short", "what about fisheries?", false},
-		{"at the limit", strings.Repeat("é", MaxQuestionLen), false},
-		{"over the limit", strings.Repeat("a", MaxQuestionLen+1), true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			asked = 0
-			got, err := Ask(context.Background(), a, tt.q, 3)
-			if tt.tooLong {
-				if !errors.Is(err, ErrQuestionTooLong) || asked != 0 {
-					t.Fatalf("Ask: %v, answerer asked %d times; want ErrQuestionTooLong, not asked", err, asked)
-				}
-				return
-			}
-			if err != nil || asked != 1 || got.Question != tt.q {
-				t.Fatalf("Ask: %+v, %v, asked %d times", got, err, asked)
-			}
-		})
 	}
 }
 

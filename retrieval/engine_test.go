@@ -70,7 +70,7 @@ func TestAnswerSeed(t *testing.T) {
 		{"fisheries to fishing industry", "what did they say about fisheries?", true, 7, "cooperation on fishing industry"},
 		{"flights", "What about flights between China and Peru?", true, 5, "direct flights"},
 		{"multi-word lemma", "Did they mention artificial intelligence?", true, 6, "artificial intelligence"},
-		{"slack mention", "<@U0LAN0Z89> what about the WTO dispute settlement mechanism?", true, 11, "dispute settlement mechanism"},
+		{"runs of white space", "what about  the WTO dispute\nsettlement mechanism ?", true, 11, "dispute settlement mechanism"},
 		{"not covered", "What did they say about football?", false, 0, ""},
 		{"not covered, two words", "Did they discuss nuclear weapons?", false, 0, ""},
 		{"only framing", "what did they say?", false, 0, ""},

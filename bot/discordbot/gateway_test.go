@@ -439,7 +439,7 @@ func TestHandlersSurvivePanics(t *testing.T) {
 		t.Fatalf("observation %q, want message/error", got)
 	}
 	m := decodeMessage(t, f.next(t, "POST", "/api/v10/channels/50/messages").Body)
-	if m.Content != apology {
+	if m.Content != bot.Apology {
 		t.Errorf("content = %q, want the apology", m.Content)
 	}
 	if !contains(logs.String(), "engine bug") {

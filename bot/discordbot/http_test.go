@@ -345,7 +345,7 @@ func TestInteractionsEndpointApologizesForEngineFailures(t *testing.T) {
 				t.Fatalf("status %d", w.Code)
 			}
 			m := decodeMessage(t, decodeResponse(t, w.Body.Bytes()).Data)
-			if m.Content != apology || len(m.Embeds) != 0 {
+			if m.Content != bot.Apology || len(m.Embeds) != 0 {
 				t.Errorf("reply %+v, want just the apology", m)
 			}
 			if strings.Contains(m.Content, tt.wantLog) {

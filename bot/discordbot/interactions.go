@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/quotebot/quotebot/bot"
 )
 
 // MaxInteractionBody caps the body of a request to the interactions
@@ -55,16 +57,16 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			b.observe("http", "too_large")
+			b.observe(EventHTTP, OutcomeTooLarge)
 			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 			return
 		}
-		b.observe("http", "bad_request")
+		b.observe(EventHTTP, OutcomeBadRequest)
 		http.Error(w, "cannot read the request body", http.StatusBadRequest)
 		return
 	}
 	if err := b.verify(r.Header, body); err != nil {
-		b.observe("http", "unauthorized")
+		b.observe(EventHTTP, OutcomeUnauthorized)
 		b.log.Debug("discord: refused an interactions request", "reason", err, "remote", r.RemoteAddr)
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
@@ -72,30 +74,30 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 
 	var hi httpInteraction
 	if err := json.Unmarshal(body, &hi); err != nil {
-		b.observe("http", "bad_request")
+		b.observe(EventHTTP, OutcomeBadRequest)
 		http.Error(w, "the body is not an interaction", http.StatusBadRequest)
 		return
 	}
 	i := hi.interaction()
 	switch i.Type {
 	case discordgo.InteractionPing:
-		b.observe("http", "pong")
+		b.observe(EventHTTP, OutcomePong)
 		writeJSON(w, &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
 		return
 	case discordgo.InteractionApplicationCommand:
 	default:
-		b.observe("http", "bad_request")
+		b.observe(EventHTTP, OutcomeBadRequest)
 		http.Error(w, "unsupported interaction type "+strconv.Itoa(int(i.Type)), http.StatusBadRequest)
 		return
 	}
 	question, private, ok := askOptions(i)
 	if !ok {
-		b.observe("http", "bad_request")
+		b.observe(EventHTTP, OutcomeBadRequest)
 		http.Error(w, "unknown command", http.StatusBadRequest)
 		return
 	}
-	if !b.seen.add("interaction:" + i.ID) {
-		b.observe("interaction", "duplicate")
+	if !b.claim("discord:interaction:" + i.ID) {
+		b.observe(EventInteraction, OutcomeDuplicate)
 		http.Error(w, "interaction already handled", http.StatusConflict)
 		return
 	}
@@ -122,7 +124,15 @@ type httpInteraction struct {
 	Token     string                    `json:"token"`
 	ChannelID string                    `json:"channel_id"`
 	GuildID   string                    `json:"guild_id"`
-	Data      struct {
+	Member    *struct {
+		User *struct {
+			ID string `json:"id"`
+		} `json:"user"`
+	} `json:"member"`
+	User *struct {
+		ID string `json:"id"`
+	} `json:"user"`
+	Data struct {
 		Name    string `json:"name"`
 		Options []struct {
 			Name  string                                 `json:"name"`
@@ -136,6 +146,12 @@ type httpInteraction struct {
 // data of an application command.
 func (hi *httpInteraction) interaction() *discordgo.Interaction {
 	i := &discordgo.Interaction{ID: hi.ID, AppID: hi.AppID, Type: hi.Type, Token: hi.Token, ChannelID: hi.ChannelID, GuildID: hi.GuildID}
+	if hi.Member != nil && hi.Member.User != nil {
+		i.Member = &discordgo.Member{User: &discordgo.User{ID: hi.Member.User.ID}}
+	}
+	if hi.User != nil {
+		i.User = &discordgo.User{ID: hi.User.ID}
+	}
 	if hi.Type == discordgo.InteractionApplicationCommand {
 		data := discordgo.ApplicationCommandInteractionData{Name: hi.Data.Name}
 		for _, o := range hi.Data.Options {
@@ -185,22 +201,34 @@ func (b *Bot) onInteractionCreate(_ *discordgo.Session, ic *discordgo.Interactio
 	}
 	defer b.end()
 	if ic.Interaction == nil || ic.Type != discordgo.InteractionApplicationCommand {
-		b.observe("interaction", "ignored")
+		b.observe(EventInteraction, OutcomeIgnored)
 		return
 	}
 	i := ic.Interaction
 	question, private, ok := askOptions(i)
 	if !ok {
-		b.observe("interaction", "ignored")
+		b.observe(EventInteraction, OutcomeIgnored)
 		return
 	}
-	if !b.seen.add("interaction:" + i.ID) {
-		b.observe("interaction", "duplicate")
+	if !b.claim("discord:interaction:" + i.ID) {
+		b.observe(EventInteraction, OutcomeDuplicate)
 		return
 	}
 	b.replyInteraction(i, question, private, func(resp *discordgo.InteractionResponse) error {
 		return b.session.InteractionRespond(i, resp, discordgo.WithContext(b.ctx))
 	})
+}
+
+// userOf is the id of the user who sent i: its member's in a server, its
+// user's in a direct message.
+func userOf(i *discordgo.Interaction) string {
+	switch {
+	case i.Member != nil && i.Member.User != nil:
+		return i.Member.User.ID
+	case i.User != nil:
+		return i.User.ID
+	}
+	return ""
 }
 
 // askOptions reads the options of an `ask` command, checking their types
@@ -231,10 +259,10 @@ func askOptions(i *discordgo.Interaction) (question string, private, ok bool) {
 // replies and `private: true` answers are ephemeral.
 func (b *Bot) replyInteraction(i *discordgo.Interaction, question string, private bool, respond func(*discordgo.InteractionResponse) error) {
 	var flags discordgo.MessageFlags
-	if private || isHelp(question) {
+	if private || bot.AsksForHelp(question) {
 		flags = discordgo.MessageFlagsEphemeral
 	}
-	res := b.startAnswer(question, slashUsage)
+	res := b.startAnswer(ask{question: question, usage: slashUsage, user: userOf(i), id: i.ID})
 	timer := time.NewTimer(b.cfg.AnswerDeadline)
 	defer timer.Stop()
 	select {
@@ -244,10 +272,10 @@ func (b *Bot) replyInteraction(i *discordgo.Interaction, question string, privat
 			Data: r.interactionData(flags),
 		})
 		if err != nil {
-			b.observe("interaction", b.deliveryFailure(err, "interaction response", i.ChannelID))
+			b.observe(EventInteraction, b.deliveryFailure(err, "interaction response", i.ChannelID))
 			return
 		}
-		b.observe("interaction", r.outcome)
+		b.observe(EventInteraction, r.outcome)
 		return
 	case <-timer.C:
 	}
@@ -257,10 +285,10 @@ func (b *Bot) replyInteraction(i *discordgo.Interaction, question string, privat
 		Data: &discordgo.InteractionResponseData{Flags: flags},
 	})
 	if err != nil {
-		b.observe("interaction", b.deliveryFailure(err, "interaction deferral", i.ChannelID))
+		b.observe(EventInteraction, b.deliveryFailure(err, "interaction deferral", i.ChannelID))
 		return
 	}
-	b.observe("interaction", "deferred")
+	b.observe(EventInteraction, OutcomeDeferred)
 	if !b.begin() {
 		return
 	}
@@ -273,9 +301,9 @@ func (b *Bot) replyInteraction(i *discordgo.Interaction, question string, privat
 			appID = b.appID
 		}
 		if _, err := b.session.WebhookMessageEdit(appID, i.Token, "@original", r.webhookEdit(), discordgo.WithContext(b.ctx)); err != nil {
-			b.observe("interaction", b.deliveryFailure(err, "edit of the deferred response", i.ChannelID))
+			b.observe(EventInteraction, b.deliveryFailure(err, "edit of the deferred response", i.ChannelID))
 			return
 		}
-		b.observe("interaction", r.outcome)
+		b.observe(EventInteraction, r.outcome)
 	}()
 }

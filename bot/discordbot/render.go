@@ -19,15 +19,9 @@ const (
 	maxEmbeds      = 10
 )
 
-// Replies that are not quotes.
-const (
-	apology      = "Sorry, something went wrong while answering. Please try again in a moment."
-	shuttingDown = "Sorry, I am restarting. Please ask again in a moment."
-)
-
 // reply is one rendered answer, ready for any of Discord's message shapes.
 type reply struct {
-	// outcome is "answered", "not_covered", "help", "too_long" or "error".
+	// outcome is the name of the reply's kind (bot.Kind.String).
 	outcome string
 	content string
 	embeds  []*discordgo.MessageEmbed
@@ -81,18 +75,15 @@ func textReply(outcome, text string) reply {
 	return reply{outcome: outcome, content: bot.Cut(text, maxContent)}
 }
 
-// renderAnswer turns an answer into a reply: one embed per passage, or the
-// "not covered" message.
-func renderAnswer(ans bot.Answer) reply {
-	if !ans.Found || len(ans.Passages) == 0 {
-		return textReply("not_covered", escapeMarkdown(bot.NotCovered(ans.Topics)))
+// render turns a reply into Discord's format: one embed per quoted
+// passage, after the lead line for closest passages; the text alone for
+// the kinds that quote nothing.
+func render(r bot.Reply) reply {
+	out := textReply(r.Kind.String(), r.Text(escapeMarkdown))
+	if hits := r.Hits(); len(hits) > 0 {
+		out.embeds = renderEmbeds(hits)
 	}
-	return reply{outcome: "answered", embeds: renderEmbeds(ans.Passages)}
-}
-
-// renderUsage is the help reply; command is how users invoke the bot.
-func renderUsage(command string, topics []string) reply {
-	return textReply("help", escapeMarkdown(bot.Usage(command, topics)))
+	return out
 }
 
 // renderEmbeds makes one embed per hit (at most maxEmbeds): the quoted

@@ -187,9 +187,10 @@ func TestShortRepliesRespectTheContentLimit(t *testing.T) {
 		wantOutcome string
 		wantPrefix  string
 	}{
-		{"not covered", renderAnswer(bot.Answer{Topics: topics}), "not_covered", `The documents do not cover that. They cover: topic\_0, topic\_1`},
-		{"found without passages", renderAnswer(bot.Answer{Found: true, Topics: topics[:2]}), "not_covered", `The documents do not cover that. They cover: topic\_0, topic\_1.`},
-		{"help", renderUsage("/ask question:", topics), "help", "Ask a question about the documents"},
+		{"not covered", render(bot.Reply{Kind: bot.KindNotCovered, Answer: bot.Answer{Topics: topics}}), "not_covered", `The documents do not cover that. They cover: topic\_0, topic\_1`},
+		{"help", render(bot.Reply{Kind: bot.KindHelp, Usage: "/ask question:", Answer: bot.Answer{Topics: topics}}), "help", "Ask a question about the documents"},
+		{"too long", render(bot.Reply{Kind: bot.KindTooLong}), "too_long", bot.TooLong},
+		{"busy", render(bot.Reply{Kind: bot.KindBusy}), "busy", bot.Busy},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -249,24 +250,6 @@ func TestStripMention(t *testing.T) {
 				t.Errorf("stripMention(%q) = %q, %v; want %q, %v", tt.in, got, mentioned, tt.want, tt.wantMentioned)
 			}
 		})
-	}
-}
-
-func TestSeenSetForgetsTheOldest(t *testing.T) {
-	s := newSeenSet(3)
-	for _, id := range []string{"a", "b", "c", "d"} {
-		if !s.add(id) {
-			t.Fatalf("add(%q) = false for a new id", id)
-		}
-	}
-	if s.add("d") || s.add("c") || s.add("b") {
-		t.Error("a recent id was accepted again")
-	}
-	if !s.add("a") {
-		t.Error("the oldest id is still remembered past capacity")
-	}
-	if len(s.ids) > 3 {
-		t.Errorf("remembers %d ids, capacity 3", len(s.ids))
 	}
 }
 

@@ -246,8 +246,10 @@ func TestHTTPQuestions(t *testing.T) {
 		{"Slack's entities are undone", dm("fish &amp; chips &lt;now&gt;"), "fish & chips <now>", false, []string{"¶7"}, "dm/answered"},
 		{"not covered lists the topics", dm("what about the weather?"), "what about the weather?", false,
 			[]string{"The documents do not cover that. They cover: fisheries, trade &amp; investment, space &lt;cooperation&gt;."}, "dm/not_covered"},
-		{"an engine error gets an apology", mention("<@UBOT> boom"), "boom", false, []string{apology}, "mention/error"},
-		{"an engine panic gets an apology", dm("panic"), "panic", false, []string{apology}, "dm/error"},
+		{"closest passage", dm("anything nearby?"), "anything nearby?", false,
+			[]string{"The documents don't say that in those words. Closest passage:", "*The statement said China and Peru", "¶7"}, "dm/closest"},
+		{"an engine error gets an apology", mention("<@UBOT> boom"), "boom", false, []string{bot.Apology}, "mention/error"},
+		{"an engine panic gets an apology", dm("panic"), "panic", false, []string{bot.Apology}, "dm/error"},
 	}
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -435,7 +437,7 @@ func TestHTTPShareEngineError(t *testing.T) {
 	click, _ := json.Marshal(shareClick("boom", h.f.responseURL("share2")))
 	h.mustPost(t, "/slack/interactions", formType, url.Values{"payload": {string(click)}}.Encode(), nil)
 	c := h.f.next(t, mResponse)
-	if c.JSON["response_type"] != "ephemeral" || !strings.Contains(c.blocks(), apology) {
+	if c.JSON["response_type"] != "ephemeral" || !strings.Contains(c.blocks(), bot.Apology) {
 		t.Errorf("engine error on share posted %v: %s; want an ephemeral apology", c.JSON["response_type"], c.blocks())
 	}
 	if got := h.out.next(t); got != "share/error" {

@@ -107,6 +107,55 @@ func TestRenderAnswerHeaderAndShareButton(t *testing.T) {
 	}
 }
 
+// TestRenderClosest: closest passages are quoted like an answer, after the
+// line that says the documents do not say it in those words, which the
+// notification text starts with too; under a share header, the header
+// comes first.
+func TestRenderClosest(t *testing.T) {
+	r := bot.Reply{Kind: bot.KindClosest, Question: "fish?", Answer: bot.Answer{Closest: []bot.Hit{fisheryHit}}}
+	lead := "The documents don't say that in those words. Closest passage:"
+	tests := []struct {
+		name, header, share string
+		wantSections        []string // prefixes of the sections, in order
+		wantButton          bool
+	}{
+		{"alone", "", "", []string{lead, "> The two sides agreed"}, false},
+		{"with the share button", "", "fish?", []string{lead, "> The two sides agreed"}, true},
+		{"shared", "<@U1> asked: fish?", "", []string{"<@U1> asked: fish?", lead, "> The two sides agreed"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := renderReply(r, tt.header, tt.share)
+			sections, contexts := texts(t, m)
+			if len(sections) != len(tt.wantSections) {
+				t.Fatalf("sections %q, want %d", sections, len(tt.wantSections))
+			}
+			for i, want := range tt.wantSections {
+				if !strings.HasPrefix(sections[i], want) {
+					t.Errorf("section %d = %q, want it to start with %q", i, sections[i], want)
+				}
+			}
+			if !strings.Contains(sections[len(sections)-1], "*The statement said") {
+				t.Errorf("the quote lacks its bold highlight: %q", sections[len(sections)-1])
+			}
+			if len(contexts) != 1 || !strings.HasSuffix(contexts[0], "¶7") {
+				t.Errorf("citations %q, want the passage's", contexts)
+			}
+			wantText := lead + "\n“The statement said"
+			if tt.header != "" {
+				wantText = tt.header + "\n" + wantText
+			}
+			if !strings.HasPrefix(m.Text, wantText) {
+				t.Errorf("fallback %q, want it to start with %q", m.Text, wantText)
+			}
+			_, hasButton := m.Blocks[len(m.Blocks)-1].(*slack.ActionBlock)
+			if hasButton != tt.wantButton {
+				t.Errorf("share button = %v, want %v", hasButton, tt.wantButton)
+			}
+		})
+	}
+}
+
 // TestRenderAnswerLimits renders passages that break Block Kit's limits in
 // different ways and checks every message stays within them.
 func TestRenderAnswerLimits(t *testing.T) {

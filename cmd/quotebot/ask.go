@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -32,7 +33,7 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg := engineFlags(fs, getenv)
-	top := fs.Int("top", retrieval.DefaultTop, "quote at most `N` passages")
+	top := fs.Int("top", bot.DefaultTop, "quote at most `N` passages")
 	asJSON := fs.Bool("json", false, "print the answer as JSON (the contract's shape)")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), askUsage); fs.PrintDefaults() }
 	if err := parseFlags(fs, args); err != nil {
@@ -60,17 +61,37 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	if fromStdin {
-		return askLines(ctx, eng, *top, stdin, stdout)
-	}
-	ans, err := eng.Answer(ctx, question, *top)
+	resp, err := bot.NewResponder(bot.ResponderConfig{Answerer: eng})
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		return json.NewEncoder(stdout).Encode(ans)
+	if fromStdin {
+		return askLines(ctx, resp, *top, stdin, stdout)
 	}
-	printAnswer(stdout, ans, boldStyle(stdout, getenv))
+	reply := resp.Respond(ctx, bot.Request{Question: question, Platform: bot.PlatformCLI, Top: *top, Usage: "quotebot ask"})
+	if err := replyError(reply); err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(reply.Answer)
+	}
+	printReply(stdout, reply, boldStyle(stdout, getenv))
+	return nil
+}
+
+// replyError is the error of a reply that answers nothing on the command
+// line: a question that is too long is a usage error, a failure is the
+// engine's error (an interrupted context's, after Ctrl-C).
+func replyError(r bot.Reply) error {
+	switch r.Kind {
+	case bot.KindTooLong:
+		return usageError{r.Err.Error()}
+	case bot.KindError, bot.KindBusy, bot.KindRateLimited:
+		if r.Err != nil {
+			return r.Err
+		}
+		return errors.New(r.Text(nil))
+	}
 	return nil
 }
 
@@ -92,7 +113,7 @@ type lineError struct {
 // askLines answers one question per non-blank line of r, writing one JSON
 // object per line to w, in order: the answer, or a lineError for a line
 // that is too long. It stops with ctx's error when ctx ends.
-func askLines(ctx context.Context, eng *retrieval.Engine, top int, r io.Reader, w io.Writer) error {
+func askLines(ctx context.Context, resp *bot.Responder, top int, r io.Reader, w io.Writer) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	enc := json.NewEncoder(w)
 	for n := 1; ; n++ {
@@ -110,15 +131,15 @@ func askLines(ctx context.Context, eng *retrieval.Engine, top int, r io.Reader, 
 			out = lineError{n, fmt.Sprintf("the line is longer than %d bytes; %v", maxInputLine, retrieval.ErrQuestionTooLong)}
 		case q == "":
 		default:
-			if err := retrieval.CheckQuestion(q); err != nil {
-				out = lineError{n, err.Error()}
+			reply := resp.Respond(ctx, bot.Request{Question: q, Platform: bot.PlatformCLI, Top: top, ID: fmt.Sprintf("line %d", n)})
+			if reply.Kind == bot.KindTooLong {
+				out = lineError{n, reply.Err.Error()}
 				break
 			}
-			ans, err := eng.Answer(ctx, q, top)
-			if err != nil {
+			if err := replyError(reply); err != nil {
 				return err
 			}
-			out = ans
+			out = reply.Answer
 		}
 		if out != nil {
 			if err := enc.Encode(out); err != nil {
@@ -169,16 +190,16 @@ func boldStyle(w io.Writer, getenv func(string) string) style {
 // lineWidth is where printAnswer wraps quoted text.
 const lineWidth = 78
 
-// printAnswer writes an answer for people: each passage quoted and wrapped
-// behind "│ ", the highlight in bold, then its citation; or the "not
-// covered" reply with the topics the documents cover.
-func printAnswer(w io.Writer, a bot.Answer, st style) {
-	if !a.Found {
-		fmt.Fprintln(w, bot.NotCovered(a.Topics))
-		return
+// printReply writes a reply for people: each passage quoted and wrapped
+// behind "│ ", the highlight in bold, then its citation; closest passages
+// the same way after the line that says they are the closest; or the reply's
+// text ("not covered" with the topics the documents cover, help).
+func printReply(w io.Writer, r bot.Reply, st style) {
+	if text := r.Text(nil); text != "" {
+		fmt.Fprintln(w, text)
 	}
-	for i, h := range a.Passages {
-		if i > 0 {
+	for i, h := range r.Hits() {
+		if i > 0 || r.Kind == bot.KindClosest {
 			fmt.Fprintln(w)
 		}
 		writeWrapped(w, bot.Segments(h), st, "  │ ", lineWidth)

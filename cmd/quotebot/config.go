@@ -13,8 +13,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/quotebot/quotebot/bot"
 	"github.com/quotebot/quotebot/corpus"
 	"github.com/quotebot/quotebot/retrieval"
@@ -224,31 +222,16 @@ func embedderID(c engineConfig) string {
 }
 
 // lazyAnswerer is the engine of `serve`: it answers once the index has
-// loaded, and counts questions and their outcomes.
+// loaded. (Replies are counted by replyMetrics, through the Responder.)
 type lazyAnswerer struct {
-	done    chan struct{}
-	once    sync.Once
-	eng     *retrieval.Engine
-	err     error
-	answers *prometheus.CounterVec
-	latency prometheus.Histogram
+	done chan struct{}
+	once sync.Once
+	eng  *retrieval.Engine
+	err  error
 }
 
-func newLazyAnswerer(reg prometheus.Registerer) *lazyAnswerer {
-	l := &lazyAnswerer{
-		done: make(chan struct{}),
-		answers: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "quotebot_answers_total",
-			Help: "Questions answered, by outcome (found, not_found, error).",
-		}, []string{"outcome"}),
-		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name:    "quotebot_answer_seconds",
-			Help:    "Time to answer one question.",
-			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
-		}),
-	}
-	reg.MustRegister(l.answers, l.latency)
-	return l
+func newLazyAnswerer() *lazyAnswerer {
+	return &lazyAnswerer{done: make(chan struct{})}
 }
 
 // set records the loaded engine, or why it failed to load.
@@ -285,21 +268,9 @@ func (l *lazyAnswerer) Answer(ctx context.Context, q string, top int) (bot.Answe
 		return bot.Answer{}, ctx.Err()
 	}
 	if l.err != nil {
-		l.answers.WithLabelValues("error").Inc()
 		return bot.Answer{}, l.err
 	}
-	timer := prometheus.NewTimer(l.latency)
-	a, err := l.eng.Answer(ctx, q, top)
-	timer.ObserveDuration()
-	switch {
-	case err != nil:
-		l.answers.WithLabelValues("error").Inc()
-	case a.Found:
-		l.answers.WithLabelValues("found").Inc()
-	default:
-		l.answers.WithLabelValues("not_found").Inc()
-	}
-	return a, err
+	return l.eng.Answer(ctx, q, top)
 }
 
 // joinQuestion joins command-line words into one question.

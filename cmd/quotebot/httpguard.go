@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -126,7 +127,7 @@ type httpGuard struct {
 	tokenDigest [sha256.Size]byte // of the token; zero when open
 	locked      bool
 	cookie      string // the page cookie's value: derived from the token, not the token
-	slots       chan struct{}
+	gate        *bot.Gate
 	queueWait   time.Duration
 	rejected    *prometheus.CounterVec
 	// waiting, when set, is called as a question starts waiting for a
@@ -137,13 +138,18 @@ type httpGuard struct {
 // newHTTPGuard returns the guard of cfg and registers its counter.
 func newHTTPGuard(cfg httpGuardConfig, queueWait time.Duration, reg prometheus.Registerer) *httpGuard {
 	g := &httpGuard{
-		slots:     make(chan struct{}, cfg.MaxInFlight),
 		queueWait: queueWait,
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "quotebot_http_rejected_total",
 			Help: "Requests to / and /api/ask turned away, by reason (unauthorized, busy).",
 		}, []string{"reason"}),
 	}
+	g.gate = bot.NewGate(cfg.MaxInFlight, func(ctx context.Context, d time.Duration) error {
+		if g.waiting != nil {
+			g.waiting()
+		}
+		return bot.Sleep(ctx, d)
+	})
 	reg.MustRegister(g.rejected)
 	if cfg.Token != "" {
 		g.locked = true
@@ -190,9 +196,7 @@ func (g *httpGuard) api(h http.HandlerFunc) http.Handler {
 			writeJSONError(w, http.StatusUnauthorized, "this API needs the header Authorization: Bearer <token> (the server's QUOTEBOT_API_TOKEN)")
 			return
 		}
-		g.limit(w, r, h, func() {
-			writeJSONError(w, http.StatusServiceUnavailable, busyText)
-		})
+		g.limit(w, r, h)
 	})
 }
 
@@ -207,32 +211,44 @@ func (g *httpGuard) page(h http.HandlerFunc) http.Handler {
 			renderTokenForm(w, http.StatusUnauthorized, r.URL.Query().Get("q"), false)
 			return
 		}
-		g.limit(w, r, h, func() {
-			renderPage(w, http.StatusServiceUnavailable, pageData{Q: r.URL.Query().Get("q"), Err: busyText})
-		})
+		g.limit(w, r, h)
 	})
 }
 
-// busyText tells a client that every answer slot stayed taken.
-const busyText = "quotebot is answering too many questions right now; please ask again in a few seconds"
-
-// limit runs h in an answer slot, waiting up to queueWait for one, with a
-// context that ends after httpAnswerTimeout. When no slot frees up in time
-// (or the client leaves while waiting) it sets Retry-After and calls busy,
-// which writes a 503. The request's body is read first, so a client that
-// sends it slowly holds its connection (until readTimeout), not a slot.
-func (g *httpGuard) limit(w http.ResponseWriter, r *http.Request, h http.HandlerFunc, busy func()) {
+// limit runs h with a turn at the guard's Gate, which h hands to the
+// Responder (server.ask): a free answer slot, or a place in the queue, from
+// which the Responder waits up to queueWait for a slot before it replies
+// bot.KindBusy (503 with Retry-After); a request that finds the queue full
+// too is busy at once. The turn covers the answer and the writing of the
+// response. h's context ends after httpAnswerTimeout, so a stuck embedder
+// does not hold a slot forever. The request's body is read first, so a
+// client that sends it slowly holds its connection (until readTimeout), not
+// a slot.
+func (g *httpGuard) limit(w http.ResponseWriter, r *http.Request, h http.HandlerFunc) {
 	bufferBody(r)
-	if !g.enter(r.Context()) {
-		g.rejected.WithLabelValues("busy").Inc()
-		w.Header().Set("Retry-After", strconv.Itoa(httpRetryAfter))
-		busy()
-		return
-	}
-	defer func() { <-g.slots }()
-	ctx, cancel := context.WithTimeout(r.Context(), httpAnswerTimeout)
+	turn := g.gate.Reserve()
+	defer turn.Done()
+	ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), turnKey{}, turn), httpAnswerTimeout)
 	defer cancel()
 	h(w, r.WithContext(ctx))
+}
+
+type turnKey struct{}
+
+// turnOf is the turn limit took for the request of ctx, or nil.
+func turnOf(ctx context.Context) *bot.Turn {
+	t, _ := ctx.Value(turnKey{}).(*bot.Turn)
+	return t
+}
+
+// clientAddr is the address of r's client, without its port: the key of
+// per-client limits.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 // bufferBody reads r's body, up to one byte more than maxAPIBody, into
@@ -258,29 +274,6 @@ func bufferBody(r *http.Request) {
 type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
-
-// enter takes an answer slot, waiting up to queueWait, and reports whether
-// it got one.
-func (g *httpGuard) enter(ctx context.Context) bool {
-	select {
-	case g.slots <- struct{}{}:
-		return true
-	default:
-	}
-	if g.waiting != nil {
-		g.waiting()
-	}
-	t := time.NewTimer(g.queueWait)
-	defer t.Stop()
-	select {
-	case g.slots <- struct{}{}:
-		return true
-	case <-t.C:
-		return false
-	case <-ctx.Done():
-		return false
-	}
-}
 
 // bearerOK reports whether r carries Authorization: Bearer with the token,
 // compared in constant time.
@@ -355,12 +348,10 @@ func (s *server) notReady(r *http.Request, err error) string {
 	return fmt.Sprintf("the index is not ready (request id %s)", id)
 }
 
-// answerFailed logs why answering failed under the request's id and
-// returns what the client is told.
-func (s *server) answerFailed(r *http.Request, err error) string {
-	id := requestID(r.Context())
-	s.logger.Error("answer", "request_id", id, "path", r.URL.Path, "err", err)
-	return fmt.Sprintf("something went wrong while answering; try again (request id %s)", id)
+// answerFailed is what a client is told when answering failed: the
+// apology and the request's id, under which the Responder logged why.
+func (s *server) answerFailed(r *http.Request) string {
+	return fmt.Sprintf("%s (request id %s)", bot.Apology, requestID(r.Context()))
 }
 
 // pageCSP is the Content-Security-Policy of the page and the token form:
@@ -373,10 +364,10 @@ func styleHash(css string) string {
 	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
 }
 
-// pageData is what pageTmpl shows: the question, its answer, or an error.
+// pageData is what pageTmpl shows: the question, its reply, or an error.
 type pageData struct {
 	Q   string
-	A   *bot.Answer
+	R   *bot.Reply
 	Err string
 }
 

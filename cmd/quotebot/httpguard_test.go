@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"html"
 	"io"
 	"log/slog"
 	"net"
@@ -23,6 +24,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/quotebot/quotebot/bot"
 )
 
 func newTextLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
@@ -103,8 +106,8 @@ func TestServeBusy(t *testing.T) {
 		code       int
 		want       string
 	}{
-		{"api", "/api/ask?q=flights", http.StatusServiceUnavailable, `{"error":"` + busyText + `"}`},
-		{"page", "/?q=flights", http.StatusServiceUnavailable, busyText},
+		{"api", "/api/ask?q=flights", http.StatusServiceUnavailable, `{"error":"` + bot.Busy + `"}`},
+		{"page", "/?q=flights", http.StatusServiceUnavailable, html.EscapeString(bot.Busy)},
 		{"healthz", "/healthz", http.StatusOK, "ok"},
 		{"readyz", "/readyz", http.StatusOK, "ready"},
 	}
@@ -130,16 +133,26 @@ func TestServeBusy(t *testing.T) {
 }
 
 // TestGuardWaitsForASlot checks that a question finding every slot taken
-// waits for one: it is answered when a slot frees up within the wait.
+// waits for one: the guard gives it a place in the queue, from which the
+// Responder waits, and it is answered when a slot frees up within the wait.
 func TestGuardWaitsForASlot(t *testing.T) {
 	g := newHTTPGuard(httpGuardConfig{MaxInFlight: 1}, time.Minute, prometheus.NewRegistry())
 	waiting := make(chan struct{})
 	g.waiting = func() { close(waiting) }
 	entered, release := make(chan struct{}, 2), make(chan struct{})
-	h := g.api(func(w http.ResponseWriter, r *http.Request) {
+	resp, err := bot.NewResponder(bot.ResponderConfig{Answerer: bot.AnswererFunc(func(ctx context.Context, q string, top int) (bot.Answer, error) {
 		entered <- struct{}{}
 		<-release
-		io.WriteString(w, "answered")
+		return bot.Answer{Question: q, Found: true, Passages: []bot.Hit{{Text: "answered"}}}, nil
+	})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := g.api(func(w http.ResponseWriter, r *http.Request) {
+		reply := resp.Respond(r.Context(), bot.Request{Question: "x", Platform: bot.PlatformAPI, Turn: turnOf(r.Context()), Wait: g.queueWait})
+		if reply.Kind != bot.KindAnswered {
+			http.Error(w, reply.Kind.String(), http.StatusServiceUnavailable)
+		}
 	})
 	codes := make(chan int, 2)
 	ask := func() {

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -352,6 +353,9 @@ func TestServeHTTP(t *testing.T) {
 		{"api get", func() (int, string) { return get("/api/ask?q=fisheries") }, 200, `"paragraph":7`},
 		{"api post", func() (int, string) { return post("/api/ask", `{"question":"what about flights?","top":1}`) }, 200, `"found":true`},
 		{"api not covered", func() (int, string) { return get("/api/ask?q=football") }, 200, `"passages":[]`},
+		{"api chat markup", func() (int, string) {
+			return get("/api/ask?q=" + url.QueryEscape("<@U0LAN0Z89> anything on <https://x.test/a|flights>?"))
+		}, 200, `"paragraph":5`},
 		{"api no question", func() (int, string) { return get("/api/ask") }, 400, "error"},
 		{"api bad json", func() (int, string) { return post("/api/ask", `{"question":`) }, 400, "error"},
 		{"api bad top", func() (int, string) { return get("/api/ask?q=x&top=abc") }, 400, "top"},

@@ -22,11 +22,7 @@ func TestPageCitation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h := bot.Hit{Title: "Treaty <1959>", Date: "May 1, 2024", Section: "Article IV", Paragraph: 20, Text: "Ships may moor.", URL: tt.url}
 			var b strings.Builder
-			data := struct {
-				Q   string
-				A   *bot.Answer
-				Err string
-			}{Q: "moor", A: &bot.Answer{Found: true, Passages: []bot.Hit{h}}}
+			data := pageData{Q: "moor", R: &bot.Reply{Kind: bot.KindAnswered, Answer: bot.Answer{Found: true, Passages: []bot.Hit{h}}}}
 			if err := pageTmpl.Execute(&b, data); err != nil {
 				t.Fatal(err)
 			}

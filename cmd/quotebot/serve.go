@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"strconv"
@@ -21,18 +22,19 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/quotebot/quotebot/bot"
-	"github.com/quotebot/quotebot/retrieval"
 )
 
 // platformEnv is what serve hands each chat platform: routes to add, the
-// answer engine (it waits for the index), a logger, a metrics registry and
-// the environment to read its settings from.
+// Responder every surface shares (its engine waits for the index), the
+// Deduper of chat events, a logger, a metrics registry and the environment
+// to read its settings from.
 type platformEnv struct {
-	Mux      *http.ServeMux
-	Answerer bot.Answerer
-	Logger   *slog.Logger
-	Metrics  prometheus.Registerer
-	Getenv   func(string) string
+	Mux       *http.ServeMux
+	Responder *bot.Responder
+	Deduper   bot.Deduper
+	Logger    *slog.Logger
+	Metrics   prometheus.Registerer
+	Getenv    func(string) string
 }
 
 // platformStarter starts one chat platform. It returns (nil, nil) when the
@@ -105,14 +107,16 @@ type server struct {
 	logger *slog.Logger
 	getenv func(string) string
 
-	ln      net.Listener
-	http    *http.Server
-	engine  *lazyAnswerer
-	docs    *corpusReport
-	stops   []func()
-	closeMu sync.Once
-	metrics *prometheus.Registry
-	guard   *httpGuard
+	ln     net.Listener
+	http   *http.Server
+	engine *lazyAnswerer
+	// responder answers every question serve is asked, on every surface.
+	responder *bot.Responder
+	docs      *corpusReport
+	stops     []func()
+	closeMu   sync.Once
+	metrics   *prometheus.Registry
+	guard     *httpGuard
 	// timeouts are the HTTP deadlines; zero fields mean the defaults.
 	timeouts httpTimeouts
 	// stopRequests ends the contexts of the HTTP requests, so answers
@@ -138,7 +142,13 @@ func (s *server) Open(ctx context.Context) error {
 	timeouts := s.timeouts.withDefaults()
 	s.metrics = prometheus.NewRegistry()
 	s.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	s.engine = newLazyAnswerer(s.metrics)
+	s.engine = newLazyAnswerer()
+	s.responder, err = bot.NewResponder(bot.ResponderConfig{
+		Answerer: s.engine, Observe: newReplyMetrics(s.metrics).observe, Logger: s.logger,
+	})
+	if err != nil {
+		return err
+	}
 	s.guard = newHTTPGuard(guardCfg, timeouts.QueueWait, s.metrics)
 	s.docs = newCorpusReport(s.metrics)
 
@@ -204,7 +214,10 @@ func (s *server) Open(ctx context.Context) error {
 		}
 	}()
 
-	env := platformEnv{Mux: mux, Answerer: s.engine, Logger: s.logger, Metrics: s.metrics, Getenv: s.getenv}
+	env := platformEnv{
+		Mux: mux, Responder: s.responder, Deduper: bot.NewMemoryDeduper(0, 0, nil),
+		Logger: s.logger, Metrics: s.metrics, Getenv: s.getenv,
+	}
 	for _, p := range platforms {
 		stop, err := p.start(runCtx, env)
 		if err != nil {
@@ -301,10 +314,6 @@ func (s *server) handleAPIAsk(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusBadRequest, "ask a question: ?q=… or {\"question\": \"…\"}")
 		return
 	}
-	if err := retrieval.CheckQuestion(req.Question); err != nil {
-		writeJSONError(w, http.StatusRequestEntityTooLarge, err.Error())
-		return
-	}
 	if req.Top < 0 || req.Top > maxTop {
 		writeJSONError(w, http.StatusBadRequest, fmt.Sprintf("top must be between 1 and %d", maxTop))
 		return
@@ -313,13 +322,16 @@ func (s *server) handleAPIAsk(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusServiceUnavailable, s.notReady(r, err))
 		return
 	}
-	ans, err := s.engine.Answer(r.Context(), req.Question, req.Top)
-	if err != nil {
-		writeJSONError(w, http.StatusInternalServerError, s.answerFailed(r, err))
+	reply := s.ask(r, bot.PlatformAPI, req.Question, req.Top)
+	if code, msg := s.refusal(w, r, reply); code != 0 {
+		if reply.Kind == bot.KindTooLong {
+			msg = reply.Err.Error()
+		}
+		writeJSONError(w, code, msg)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(ans)
+	json.NewEncoder(w).Encode(reply.Answer)
 }
 
 func writeJSONError(w http.ResponseWriter, code int, msg string) {
@@ -335,38 +347,66 @@ blockquote{border-left:4px solid #ccc;margin:1em 0;padding:.2em 1em}cite{color:#
 input[type=text]{width:75%;font-size:1em;padding:.3em}`
 
 var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
-	"segments": bot.Segments, "citation": bot.Citation, "source": bot.Source, "locator": bot.Locator, "notCovered": bot.NotCovered,
+	"segments": bot.Segments, "citation": bot.Citation, "source": bot.Source, "locator": bot.Locator,
+	"lines": func(r bot.Reply) []string { return strings.Split(r.Text(nil), "\n") },
 }).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>quotebot</title>
 <style>` + pageStyle + `</style></head><body>
 <h1>quotebot</h1>
 <form method="get" action="/"><input type="text" name="q" value="{{.Q}}" placeholder="what did they say about…" autofocus> <button>Ask</button></form>
 {{if .Err}}<p>{{.Err}}</p>{{end}}
-{{with .A}}{{if .Found}}{{range .Passages}}<blockquote>{{range segments .}}{{if .Bold}}<b>{{.Text}}</b>{{else}}{{.Text}}{{end}}{{end}}</blockquote>
-<cite>{{if .URL}}<a href="{{.URL}}">{{source .}}</a>{{with locator .}} · {{.}}{{end}}{{else}}{{citation .}}{{end}}</cite>{{end}}{{else}}<p>{{notCovered .Topics}}</p>{{end}}{{end}}
+{{with .R}}{{with lines .}}<p>{{range $i, $l := .}}{{if $i}}<br>{{end}}{{$l}}{{end}}</p>{{end}}
+{{range .Hits}}<blockquote>{{range segments .}}{{if .Bold}}<b>{{.Text}}</b>{{else}}{{.Text}}{{end}}{{end}}</blockquote>
+<cite>{{if .URL}}<a href="{{.URL}}">{{source .}}</a>{{with locator .}} · {{.}}{{end}}{{else}}{{citation .}}{{end}}</cite>{{end}}{{end}}
 </body></html>`))
 
+// handlePage serves the page: the form, and the reply to its question.
 func (s *server) handlePage(w http.ResponseWriter, r *http.Request) {
-	data := struct {
-		Q   string
-		A   *bot.Answer
-		Err string
-	}{Q: r.URL.Query().Get("q")}
+	data := pageData{Q: r.URL.Query().Get("q")}
 	status := http.StatusOK
-	if q := strings.TrimSpace(data.Q); q != "" {
-		if retrieval.CheckQuestion(q) != nil {
-			status, data.Err = http.StatusRequestEntityTooLarge, bot.TooLong
-		} else if err := s.engine.ready(); err != nil {
-			data.Err = s.notReady(r, err)
-		} else if ans, err := s.engine.Answer(r.Context(), q, 0); err != nil {
-			data.Err = s.answerFailed(r, err)
+	switch err := s.engine.ready(); {
+	case strings.TrimSpace(data.Q) == "":
+	case err != nil:
+		data.Err = s.notReady(r, err)
+	default:
+		reply := s.ask(r, bot.PlatformPage, data.Q, 0)
+		if code, msg := s.refusal(w, r, reply); code != 0 {
+			status, data.Err = code, msg
 		} else {
-			data.A = &ans
+			data.R = &reply
 		}
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	if err := pageTmpl.Execute(w, data); err != nil {
-		s.logger.Error("render page", "err", err)
+	renderPage(w, status, data)
+}
+
+// ask answers one question asked over HTTP, at the request's turn for an
+// answer slot (see httpGuard.limit), waiting for its slot as long as the
+// guard allows.
+func (s *server) ask(r *http.Request, p bot.Platform, question string, top int) bot.Reply {
+	ctx := r.Context()
+	return s.responder.Respond(ctx, bot.Request{
+		Question: question, Platform: p, User: clientAddr(r), Top: top,
+		Wait: s.guard.queueWait, Turn: turnOf(ctx), ID: requestID(ctx),
+	})
+}
+
+// refusal maps a reply that answers nothing to its HTTP status and message,
+// setting Retry-After and counting what the guard turned away; it returns
+// 0 for a reply that answers (an answer, closest passages, not covered,
+// help).
+func (s *server) refusal(w http.ResponseWriter, r *http.Request, reply bot.Reply) (int, string) {
+	switch reply.Kind {
+	case bot.KindTooLong:
+		return http.StatusRequestEntityTooLarge, reply.Text(nil)
+	case bot.KindBusy:
+		s.guard.rejected.WithLabelValues("busy").Inc()
+		w.Header().Set("Retry-After", strconv.Itoa(httpRetryAfter))
+		return http.StatusServiceUnavailable, reply.Text(nil)
+	case bot.KindRateLimited:
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(reply.RetryAfter.Seconds())))))
+		return http.StatusTooManyRequests, reply.Text(nil)
+	case bot.KindError:
+		return http.StatusInternalServerError, s.answerFailed(r)
 	}
+	return 0, ""
 }

@@ -9,8 +9,17 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/quotebot/quotebot/bot"
 	"github.com/quotebot/quotebot/bot/discordbot"
 )
+
+// discordEventsHelp describes quotebot_discord_events_total from the
+// adapter's constants.
+var discordEventsHelp = fmt.Sprintf("Discord events by kind (%s, %s, %s) and outcome (the kind of reply delivered: %s; or %s).",
+	discordbot.EventInteraction, discordbot.EventMessage, discordbot.EventHTTP, bot.KindNames(),
+	strings.Join([]string{discordbot.OutcomeDeferred, discordbot.OutcomeDuplicate, discordbot.OutcomeIgnored,
+		discordbot.OutcomeForbidden, discordbot.OutcomeSendFailed, discordbot.OutcomePong, discordbot.OutcomeUnauthorized,
+		discordbot.OutcomeTooLarge, discordbot.OutcomeBadRequest}, ", "))
 
 // startDiscord starts the Discord integration (docs/discord.md) when
 // DISCORD_BOT_TOKEN or DISCORD_PUBLIC_KEY is set. With the token it checks
@@ -40,7 +49,7 @@ func startDiscord(ctx context.Context, env platformEnv) (func(), error) {
 	}
 	events := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "quotebot_discord_events_total",
-		Help: "Discord events by kind (interaction, message, http) and outcome (answered, not_covered, help, too_long, error, deferred, duplicate, ignored, forbidden, send_failed, pong, unauthorized, too_large, bad_request).",
+		Help: discordEventsHelp,
 	}, []string{"kind", "outcome"})
 
 	discordbot.RouteLibraryLogs(env.Logger.With("platform", "discord"))
@@ -54,7 +63,8 @@ func startDiscord(ctx context.Context, env platformEnv) (func(), error) {
 		ShardID:        shardID,
 		ShardCount:     shardCount,
 		Logger:         env.Logger.With("platform", "discord"),
-		Answerer:       env.Answerer,
+		Responder:      env.Responder,
+		Deduper:        env.Deduper,
 		Observe:        func(kind, outcome string) { events.WithLabelValues(kind, outcome).Inc() },
 	})
 	switch {

@@ -27,9 +27,9 @@ func discordEnv(t *testing.T, vars map[string]string) (platformEnv, *prometheus.
 	reg := prometheus.NewRegistry()
 	return platformEnv{
 		Mux: http.NewServeMux(),
-		Answerer: bot.AnswererFunc(func(ctx context.Context, q string, top int) (bot.Answer, error) {
+		Responder: mustResponder(t, bot.AnswererFunc(func(ctx context.Context, q string, top int) (bot.Answer, error) {
 			return bot.Answer{Question: q, Topics: []string{"fisheries"}}, nil
-		}),
+		})),
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Metrics: reg,
 		Getenv:  func(k string) string { return vars[k] },

@@ -9,6 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/quotebot/quotebot/bot"
 	"github.com/quotebot/quotebot/bot/slackbot"
 )
 
@@ -24,7 +25,8 @@ func startSlack(ctx context.Context, env platformEnv) (func(), error) {
 		AppToken:      env.Getenv("SLACK_APP_TOKEN"),
 		SigningSecret: env.Getenv("SLACK_SIGNING_SECRET"),
 		APIURL:        env.Getenv("SLACK_API_URL"),
-		Answerer:      env.Answerer,
+		Responder:     env.Responder,
+		Deduper:       env.Deduper,
 		Logger:        env.Logger.With("platform", "slack"),
 	}
 	if cfg.BotToken == "" {
@@ -38,7 +40,9 @@ func startSlack(ctx context.Context, env platformEnv) (func(), error) {
 	cfg.MaxInFlight = maxInFlight
 	replies := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "quotebot_slack_questions_total",
-		Help: "Slack questions by surface (mention, dm, command, share) and outcome (answered, not_covered, help, too_long, error, undelivered, busy, dropped).",
+		Help: fmt.Sprintf("Slack questions by surface (%s, %s, %s, %s) and outcome (the kind of reply delivered: %s; or %s, %s).",
+			slackbot.SurfaceMention, slackbot.SurfaceDM, slackbot.SurfaceCommand, slackbot.SurfaceShare,
+			bot.KindNames(), slackbot.OutcomeUndelivered, slackbot.OutcomeDropped),
 	}, []string{"surface", "outcome"})
 	rejected := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "quotebot_slack_rejected_total",

@@ -88,7 +88,7 @@ func newSlackEnv(vars map[string]string) slackEnv {
 	})
 	return slackEnv{
 		env: platformEnv{
-			Mux: http.NewServeMux(), Answerer: answerer, Metrics: reg,
+			Mux: http.NewServeMux(), Responder: mustResponder(nil, answerer), Metrics: reg,
 			Logger: slog.New(slog.NewTextHandler(logs, nil)),
 			Getenv: func(k string) string { return vars[k] },
 		},
