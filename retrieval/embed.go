@@ -7,6 +7,8 @@ import (
 	"hash/fnv"
 	"math"
 	"net/http"
+
+	"github.com/quotebot/quotebot/retrieval/wordvec"
 )
 
 // Embedder turns text into a vector. Vectors of two embedders are never
@@ -57,7 +59,47 @@ func (l *Local) Embed(_ context.Context, text string) ([]float32, error) {
 		v[sum%LocalDim] += sign * float32(w)
 	}
 	normalize(v)
+	if wvWeight > 0 {
+		m := l.a.meanVector(text)
+		hw := float32(math.Sqrt(1 - wvWeight))
+		ww := float32(math.Sqrt(wvWeight))
+		for i := range v {
+			v[i] *= hw
+		}
+		for _, x := range m {
+			v = append(v, ww*x)
+		}
+		if wvWeight >= 1 {
+			v = v[LocalDim:]
+		}
+		normalize(v)
+	}
 	return v, nil
+}
+
+// meanVector is the dictionary-idf-weighted mean of the unit word vectors
+// of text's content words (each word's first form the table knows),
+// normalized.
+func (a *analyzer) meanVector(text string) []float32 {
+	wv := wordvec.Default()
+	var words []string
+	var weights []float32
+	for _, t := range tokenize(text) {
+		if isStopword(t.word) {
+			continue
+		}
+		for _, f := range a.forms(t.word) {
+			if idf, ok := wv.IDF(f); ok {
+				words = append(words, f)
+				weights = append(weights, idf)
+				break
+			}
+		}
+	}
+	out := make([]float32, wv.Dim())
+	wv.Mean(words, weights, out)
+	normalize(out)
+	return out
 }
 
 // relatedWeight scales the WordNet expansions in the built-in embedder and in

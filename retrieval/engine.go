@@ -35,6 +35,7 @@ type Config struct {
 // Engine answers questions about a fixed set of passages. It is safe for
 // concurrent use.
 type Engine struct {
+	soft     softVocab
 	emb      Embedder
 	an       *analyzer
 	col      *chromem.Collection

@@ -189,6 +189,16 @@ func (e *Engine) makeSlot(word string, forms []string, specificity float64, isPh
 			s.variants = append(s.variants, v)
 		}
 	}
+	if !isPhrase && softOn {
+		for _, nb := range e.softNeighbours(forms) {
+			if _, ok := have[nb.term]; ok {
+				continue
+			}
+			c := softCreditScale * float64(nb.cos)
+			have[nb.term] = len(s.variants)
+			s.variants = append(s.variants, variant{term: nb.term, weight: relatedWeight * c, credit: c})
+		}
+	}
 	return s
 }
 

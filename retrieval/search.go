@@ -32,9 +32,9 @@ const (
 	// candidates is how many passages each ranking contributes.
 	candidates = 50
 	// Weights of the fused score.
-	weightCoverage = 0.5
-	weightLexical  = 0.3
-	weightDense    = 0.2
+	weightCoverageX = 0.5
+	weightLexicalX  = 0.3
+	weightDenseX    = 0.2
 )
 
 // candidate is a passage being ranked for a question.
@@ -94,6 +94,9 @@ func (e *Engine) answer(ctx context.Context, question string, top int) (Answer, 
 		return Answer{}, err
 	}
 	picked := q.choose(cands, top)
+	if alwaysAnswer {
+		picked = cands[:min(len(cands), top)]
+	}
 	if len(picked) == 0 {
 		ans.Topics = e.Topics()
 		return ans, nil
