@@ -55,6 +55,9 @@ func TestCitation(t *testing.T) {
 		{"full", Hit{Title: "Joint statement", Date: "Nov 15, 2024", Paragraph: 7}, "Joint statement · Nov 15, 2024 · ¶7"},
 		{"no date", Hit{Title: "Minutes", Paragraph: 2}, "Minutes · ¶2"},
 		{"doc id when no title", Hit{Doc: "minutes-2024", Paragraph: 1}, "minutes-2024 · ¶1"},
+		{"section", Hit{Title: "Joint statement", Date: "Nov 15, 2024", Section: "Trade", Paragraph: 10}, "Joint statement · Nov 15, 2024 · Trade · ¶10"},
+		{"section without date", Hit{Title: "Treaty", Section: "Article IV", Paragraph: 20, URL: "https://example.org/t"}, "Treaty · Article IV · ¶20"},
+		{"title alone", Hit{Title: "Treaty"}, "Treaty"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -224,40 +224,40 @@ func parse(name string, data []byte, opts Options) (Document, error) {
 
 	ext := strings.ToLower(path.Ext(name))
 	doc := Document{ID: strings.TrimSuffix(name, path.Ext(name))}
-	var paras []string
-	var err error
+	var (
+		blocks []block
+		meta   header
+		err    error
+	)
 	switch ext {
 	case ".html", ".htm":
-		var meta header
-		paras, meta, err = parseHTML(text)
+		blocks, meta, err = parseHTML(text)
 		if err != nil {
 			return Document{}, err
 		}
-		doc.Title, doc.Date = meta.title, meta.date
 	case ".md":
-		var meta header
-		paras, meta = parseMarkdown(text)
-		doc.Title, doc.Date = meta.title, meta.date
+		blocks, meta = parseMarkdown(text)
 	default:
-		var meta header
-		paras, meta = parseText(text)
-		doc.Title, doc.Date = meta.title, meta.date
+		blocks, meta = parseText(text)
 	}
-	doc.Title = collapseSpace(stripControls(doc.Title))
-	doc.Date = collapseSpace(stripControls(doc.Date))
+	doc.Title = collapseSpace(stripControls(meta.title))
+	doc.Date = collapseSpace(stripControls(meta.date))
+	doc.URL = meta.url
 	if doc.Title == "" {
 		base := path.Base(doc.ID)
 		doc.Title = collapseSpace(stripControls(strings.NewReplacer("_", " ", "-", " ").Replace(base)))
 	}
-	doc.Passages = makePassages(doc, paras, opts)
+	doc.Passages = makePassages(doc, structure(blocks, doc.Title), opts)
 	return doc, nil
 }
 
-// header is what a document says about itself.
-type header struct{ title, date string }
+// header is what a document says about itself. url is empty or an http(s)
+// URL (see webURL).
+type header struct{ title, date, url string }
 
-// readHeader consumes leading "Title:" and "Date:" lines (in any order,
-// case-insensitive, blank lines before them allowed) and returns the rest.
+// readHeader consumes leading "Title:", "Date:" and "URL:" lines (in any
+// order, case-insensitive, blank lines before them allowed) and returns the
+// rest. A "URL:" value that is not an http(s) URL is dropped.
 func readHeader(lines []string) (header, []string) {
 	var h header
 	i := 0
@@ -270,6 +270,8 @@ func readHeader(lines []string) (header, []string) {
 			h.title = strings.TrimSpace(val)
 		case ok && strings.EqualFold(key, "date") && h.date == "":
 			h.date = strings.TrimSpace(val)
+		case ok && strings.EqualFold(key, "url") && h.url == "":
+			h.url = webURL(val)
 		default:
 			return h, lines[i:]
 		}
@@ -329,7 +331,7 @@ func splitBlock(block []string) []string {
 		n := utf8.RuneCountInString(prev)
 		word, _, _ := strings.Cut(l, " ")
 		fits := n+1+utf8.RuneCountInString(word) <= width
-		if isListItem(l) || endsSentence(prev) && (perLine || fits || n < width*6/10) {
+		if startsItem(prev, l) || endsSentence(prev) && (perLine || fits || n < width*6/10) {
 			paras = append(paras, strings.Join(block[first:i], " "))
 			first = i
 		}
@@ -337,31 +339,93 @@ func splitBlock(block []string) []string {
 	return append(paras, strings.Join(block[first:], " "))
 }
 
+// startsItem reports whether line l of a hard-wrapped block starts a list
+// item after line prev. A bullet or "1." always does; a parenthesised or
+// lettered marker only after a line that closes (see closesLine), since
+// wrapped prose can put "(b) of this section" at the start of a line.
+func startsItem(prev, l string) bool {
+	m, ok := listMarker(l)
+	return ok && (!bareMarker(m) || closesLine(prev))
+}
+
 func endsSentence(s string) bool {
 	s = strings.TrimRight(s, `"')]”’`)
 	return strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, ":")
 }
 
-// isListItem reports whether a line starts a bullet or numbered list item.
-func isListItem(l string) bool {
-	if strings.HasPrefix(l, "- ") || strings.HasPrefix(l, "* ") || strings.HasPrefix(l, "• ") || strings.HasPrefix(l, "+ ") {
-		return true
+// listMarker returns the marker of a line that starts a list item, without
+// the space after it: a bullet ("-", "*", "•", "+"); a number of up to four
+// digits with "." or ")" ("1.", "12)"); in parentheses, a number of up to
+// three digits, a letter or a Roman numeral ("(1)", "(a)", "(iv)", "(B)");
+// or a lower-case letter or Roman numeral with ")" ("a)", "iv)"). Text must
+// follow the space.
+func listMarker(l string) (string, bool) {
+	for _, b := range []string{"-", "*", "•", "+"} {
+		if strings.HasPrefix(l, b+" ") {
+			return b, true
+		}
 	}
-	i := 0
-	for i < len(l) && i < 4 && l[i] >= '0' && l[i] <= '9' {
-		i++
+	sp := strings.IndexByte(l, ' ')
+	if sp < 2 || sp+1 >= len(l) || l[sp+1] == ' ' {
+		return "", false
 	}
-	return i > 0 && i+1 < len(l) && (l[i] == '.' || l[i] == ')') && l[i+1] == ' '
+	m := l[:sp]
+	inner := m[:len(m)-1]
+	switch {
+	case m[len(m)-1] != ')' && m[len(m)-1] != '.':
+		return "", false
+	case m[0] == '(' && m[len(m)-1] == ')':
+		inner = inner[1:]
+		if (isDigits(inner) && len(inner) <= 3) || isASCIILetter(inner) || (isRoman(inner) && len(inner) <= 5 &&
+			(strings.ToLower(inner) == inner || strings.ToUpper(inner) == inner)) {
+			return m, true
+		}
+	case isDigits(inner) && len(inner) <= 4:
+		return m, true
+	case m[len(m)-1] == ')' && (isASCIILetter(inner) && inner[0] >= 'a' || isRoman(inner) && len(inner) <= 5 && strings.ToLower(inner) == inner):
+		return m, true
+	}
+	return "", false
 }
 
-func parseText(text string) ([]string, header) {
+// bareMarker reports whether a list marker is one that a wrapped line of
+// prose can start with too ("(b) of this section", "a) ..."): anything but
+// a bullet or "1." / "1)".
+func bareMarker(m string) bool {
+	return m[0] == '(' || !isDigits(m[:len(m)-1]) && len(m) > 1
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}
+
+func isASCIILetter(s string) bool {
+	return len(s) == 1 && (s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z')
+}
+
+// closesLine reports whether a line of a hard-wrapped block ends where a
+// list item may start after it: a sentence or clause end, a colon, or the
+// "and" / "or" that joins the last two items of a list.
+func closesLine(l string) bool {
+	l = strings.TrimRight(l, `"')]”’`)
+	for _, end := range []string{".", ":", ";", "!", "?", " and", " or"} {
+		if strings.HasSuffix(l, end) {
+			return true
+		}
+	}
+	return false
+}
+
+func parseText(text string) ([]block, header) {
 	h, rest := readHeader(strings.Split(text, "\n"))
-	return splitParagraphs(rest), h
+	return textBlocks(splitParagraphs(rest)), h
 }
 
 // makePassages numbers paragraphs from 1, cuts long ones at sentence
-// boundaries and gives each passage its stable ID.
-func makePassages(doc Document, paras []string, opts Options) []Passage {
+// boundaries and gives each passage its stable ID. A unit that is not
+// quoted (a heading or question read with the next paragraph) may still
+// take a number (see unit).
+func makePassages(doc Document, units []unit, opts Options) []Passage {
 	limit := opts.MaxPassageChars
 	if limit <= 0 {
 		limit = DefaultMaxPassageChars
@@ -369,15 +433,22 @@ func makePassages(doc Document, paras []string, opts Options) []Passage {
 	seen := map[string]int{}
 	var out []Passage
 	n := 0
-	for _, para := range paras {
-		para = collapseSpace(stripControls(para))
-		if para == "" {
+	for _, u := range units {
+		if u.numbered {
+			n++
+		}
+		if !u.quoted {
 			continue
 		}
-		n++
-		for part, piece := range cutParagraph(para, limit) {
+		for part, piece := range cutParagraph(u.text, limit) {
 			seen[piece]++
-			sum := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%s\x00%d", doc.ID, piece, seen[piece])))
+			id := fmt.Sprintf("%s\x00%s\x00%d", doc.ID, piece, seen[piece])
+			if u.context != "" {
+				// Search reads the context with the text, so a vector
+				// made for another context must not be reused.
+				id += "\x00" + u.context
+			}
+			sum := sha256.Sum256([]byte(id))
 			out = append(out, Passage{
 				ID:        hex.EncodeToString(sum[:8]),
 				DocID:     doc.ID,
@@ -387,6 +458,9 @@ func makePassages(doc Document, paras []string, opts Options) []Passage {
 				Part:      part + 1,
 				Text:      piece,
 				Sentences: SplitSentences(piece),
+				Section:   u.section,
+				Context:   u.context,
+				URL:       doc.URL,
 			})
 		}
 	}

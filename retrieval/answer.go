@@ -31,6 +31,12 @@ type Hit struct {
 	Text      string  `json:"text"`
 	Highlight string  `json:"highlight"`
 	Score     float64 `json:"score"`
+	// Section is the heading the passage sits under (corpus.Passage.Section),
+	// for the citation; empty when there is none.
+	Section string `json:"section,omitempty"`
+	// URL is the document's source, an http(s) URL (corpus.Document.URL);
+	// citations link the title to it. Empty when unknown.
+	URL string `json:"url,omitempty"`
 	// Spans are the byte ranges of Text that make up Highlight (one per
 	// highlighted sentence, in order), for renderers that set them in bold.
 	Spans []corpus.Span `json:"-"`

@@ -82,7 +82,7 @@ func Open(ctx context.Context, docs []corpus.Document, cfg Config) (*Engine, err
 	}
 	texts := make([]string, len(e.passages))
 	for i, p := range e.passages {
-		texts[i] = p.Text
+		texts[i] = indexText(p) // structure: Context + Text, see indextext.go
 	}
 	e.lex = newLexIndex(e.an, texts)
 	e.topics = e.findTopics()
@@ -167,7 +167,7 @@ func (e *Engine) embedAll(ctx context.Context, todo []int, vecs [][]float32) err
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				v, err := e.emb.Embed(ctx, e.passages[i].Text)
+				v, err := e.emb.Embed(ctx, indexText(e.passages[i])) // structure: see indextext.go
 				if err != nil {
 					select {
 					case errs <- fmt.Errorf("embed passage %s ¶%d: %w", e.passages[i].DocID, e.passages[i].Paragraph, err):

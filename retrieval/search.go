@@ -321,6 +321,8 @@ func (e *Engine) hit(q query, c candidate) Hit {
 		Highlight: strings.Join(parts, " "),
 		Score:     math.Round(c.score*1000) / 1000,
 		Spans:     spans,
+		Section:   p.Section,
+		URL:       p.URL,
 	}
 }
 

@@ -14,6 +14,7 @@ const (
 	maxContent     = 2000
 	maxDescription = 4096
 	maxFooter      = 2048
+	maxTitle       = 256
 	maxEmbedTotal  = 6000 // all titles, descriptions and footers of one message
 	maxEmbeds      = 10
 )
@@ -110,7 +111,14 @@ func renderEmbeds(hits []bot.Hit) []*discordgo.MessageEmbed {
 	full := make([]string, len(hits))
 	for i, h := range hits {
 		e := &discordgo.MessageEmbed{Type: discordgo.EmbedTypeRich}
-		if c := bot.Cut(bot.Citation(h), footerLimit); c != "" {
+		footer := bot.Citation(h)
+		if linkable(h.URL) {
+			// The title links to the document; the footer says where in it.
+			e.Title, e.URL = embedTitle(bot.Source(h), min(maxTitle, footerLimit/2)), h.URL
+			budget -= len(e.Title)
+			footer = bot.Locator(h)
+		}
+		if c := bot.Cut(footer, footerLimit); c != "" {
 			e.Footer = &discordgo.MessageEmbedFooter{Text: c}
 			budget -= len(c)
 		}
@@ -126,6 +134,25 @@ func renderEmbeds(hits []bot.Hit) []*discordgo.MessageEmbed {
 		}
 	}
 	return embeds
+}
+
+// maxLinkURL is the longest document URL an embed's title links to.
+const maxLinkURL = 2048
+
+// linkable reports whether an embed may link to u: an http(s) URL of at most
+// maxLinkURL bytes (Discord refuses a message whose embed URL is not).
+func linkable(u string) bool {
+	return u != "" && len(u) <= maxLinkURL && (strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://"))
+}
+
+// embedTitle is a document's title as an embed title of at most limit
+// bytes: Discord reads Markdown there, so it is escaped, and cut before
+// escaping so no escape is cut in half.
+func embedTitle(title string, limit int) string {
+	if t := escapeMarkdown(title); len(t) <= limit {
+		return t
+	}
+	return escapeMarkdown(bot.Cut(title, limit/2))
 }
 
 // fairShares splits budget among needs: whoever needs less than an equal

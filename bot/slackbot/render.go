@@ -79,9 +79,7 @@ func renderAnswer(ans bot.Answer, header, shareQuestion string) message {
 	for _, h := range hits {
 		blocks = append(blocks,
 			sectionBlock(fit(maxSectionText, len(h.Text), func(n int) string { return quote(cutHit(h, n)) })),
-			slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
-				fit(maxContextText, len(bot.Citation(h)), func(n int) string { return escape(bot.Cut(bot.Citation(h), n)) }),
-				false, false)),
+			slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, citation(h), false, false)),
 		)
 	}
 	if share {
@@ -90,6 +88,40 @@ func renderAnswer(ans bot.Answer, header, shareQuestion string) message {
 		blocks = append(blocks, slack.NewActionBlock(shareActionID, button))
 	}
 	return message{Text: fallback(header, ans), Blocks: blocks}
+}
+
+// maxLinkURL is the longest document URL citation links to; a longer one
+// would crowd the citation out of a context element, so the title is left
+// plain.
+const maxLinkURL = 500
+
+// citation is h's citation as mrkdwn within a context element's limit:
+// "Title · Date · Section · ¶7", the title a link to the document's URL
+// (<url|Title>) when it has one, everything escaped.
+func citation(h bot.Hit) string {
+	plain := bot.Citation(h)
+	url := linkURL(h.URL)
+	if url == "" {
+		return fit(maxContextText, len(plain), func(n int) string { return escape(bot.Cut(plain, n)) })
+	}
+	src := bot.Source(h)
+	return fit(maxContextText, len(plain), func(n int) string {
+		cut := bot.Cut(plain, n)
+		if !strings.HasPrefix(cut, src) {
+			return "<" + url + "|" + escape(cut) + ">"
+		}
+		return "<" + url + "|" + escape(src) + ">" + escape(cut[len(src):])
+	})
+}
+
+// linkURL makes an http(s) URL safe inside Slack's <url|label> syntax: "&"
+// as an entity, and "<", ">" and "|", which would end the link, encoded.
+// It is "" for anything else and for a URL over maxLinkURL bytes.
+func linkURL(u string) string {
+	if len(u) > maxLinkURL || !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		return ""
+	}
+	return strings.NewReplacer("&", "&amp;", "<", "%3C", ">", "%3E", "|", "%7C").Replace(u)
 }
 
 // fallback is the notification text of an answer: the header, then the

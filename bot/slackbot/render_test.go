@@ -59,6 +59,38 @@ func TestRenderAnswer(t *testing.T) {
 	}
 }
 
+// TestRenderAnswerCitationLink: the citation names the section, and links
+// the title to the document's URL when it has one, escaped so that nothing
+// in the URL or title ends the link early.
+func TestRenderAnswerCitationLink(t *testing.T) {
+	tests := []struct {
+		name, title, url, want string
+	}{
+		{"no URL", "Treaty <1959> & co", "", "Treaty &lt;1959&gt; &amp; co · Article IV · ¶20"},
+		{"URL", "Treaty <1959> & co", "https://example.org/t?a=1&b=2|x>y", "<https://example.org/t?a=1&amp;b=2%7Cx%3Ey|Treaty &lt;1959&gt; &amp; co> · Article IV · ¶20"},
+		{"not http", "Treaty", "javascript:alert(1)", "Treaty · Article IV · ¶20"},
+		{"URL too long to link", "Treaty", "https://example.org/" + strings.Repeat("a", maxLinkURL), "Treaty · Article IV · ¶20"},
+		{"long title cut inside the link", strings.Repeat("Title ", 500), "https://example.org/t", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := fisheryHit
+			h.Title, h.Date, h.Section, h.Paragraph, h.URL = tt.title, "", "Article IV", 20, tt.url
+			_, contexts := texts(t, renderAnswer(bot.Answer{Found: true, Passages: []bot.Hit{h}}, "", ""))
+			if len(contexts) != 1 {
+				t.Fatalf("%d contexts, want 1", len(contexts))
+			}
+			got := contexts[0]
+			if tt.want != "" && got != tt.want {
+				t.Errorf("citation %q, want %q", got, tt.want)
+			}
+			if tt.want == "" && (!strings.HasPrefix(got, "<"+tt.url+"|Title ") || !strings.HasSuffix(got, bot.Ellipsis+">")) {
+				t.Errorf("citation %q: want the cut title inside the link", got)
+			}
+		})
+	}
+}
+
 func TestRenderAnswerHeaderAndShareButton(t *testing.T) {
 	m := renderAnswer(bot.Answer{Found: true, Passages: []bot.Hit{fisheryHit}}, "<@U1> asked: fish?", "fish?")
 	sections, _ := texts(t, m)

@@ -335,7 +335,7 @@ blockquote{border-left:4px solid #ccc;margin:1em 0;padding:.2em 1em}cite{color:#
 input[type=text]{width:75%;font-size:1em;padding:.3em}`
 
 var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
-	"segments": bot.Segments, "citation": bot.Citation, "notCovered": bot.NotCovered,
+	"segments": bot.Segments, "citation": bot.Citation, "source": bot.Source, "locator": bot.Locator, "notCovered": bot.NotCovered,
 }).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>quotebot</title>
 <style>` + pageStyle + `</style></head><body>
@@ -343,7 +343,7 @@ var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 <form method="get" action="/"><input type="text" name="q" value="{{.Q}}" placeholder="what did they say about…" autofocus> <button>Ask</button></form>
 {{if .Err}}<p>{{.Err}}</p>{{end}}
 {{with .A}}{{if .Found}}{{range .Passages}}<blockquote>{{range segments .}}{{if .Bold}}<b>{{.Text}}</b>{{else}}{{.Text}}{{end}}{{end}}</blockquote>
-<cite>{{citation .}}</cite>{{end}}{{else}}<p>{{notCovered .Topics}}</p>{{end}}{{end}}
+<cite>{{if .URL}}<a href="{{.URL}}">{{source .}}</a>{{with locator .}} · {{.}}{{end}}{{else}}{{citation .}}{{end}}</cite>{{end}}{{else}}<p>{{notCovered .Topics}}</p>{{end}}{{end}}
 </body></html>`))
 
 func (s *server) handlePage(w http.ResponseWriter, r *http.Request) {
