@@ -102,10 +102,6 @@ func (a *analyzer) meanVector(text string) []float32 {
 	return out
 }
 
-// relatedWeight scales the WordNet expansions in the built-in embedder and in
-// the lexical ranking, so a related word always counts less than the word.
-const relatedWeight = 0.5
-
 // features returns the weighted terms of text for the built-in embedder.
 func (a *analyzer) features(text string) map[string]float64 {
 	toks := tokenize(text)

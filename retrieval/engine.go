@@ -35,16 +35,17 @@ type Config struct {
 // Engine answers questions about a fixed set of passages. It is safe for
 // concurrent use.
 type Engine struct {
-	soft     softVocab
-	emb      Embedder
-	an       *analyzer
-	col      *chromem.Collection
-	dim      int
-	passages []corpus.Passage
-	byID     map[string]int
-	lex      *lexIndex
-	topics   []string
-	stats    Stats
+	soft       softVocab
+	thresholds Thresholds
+	emb        Embedder
+	an         *analyzer
+	col        *chromem.Collection
+	dim        int
+	passages   []corpus.Passage
+	byID       map[string]int
+	lex        *lexIndex
+	topics     []string
+	stats      Stats
 }
 
 // Stats says how Open got the index.
@@ -64,7 +65,7 @@ type Stats struct {
 // vectors of unchanged passages) and swaps it in, so a process killed
 // mid-build leaves the previous index usable.
 func Open(ctx context.Context, docs []corpus.Document, cfg Config) (*Engine, error) {
-	e := &Engine{emb: cfg.Embedder, an: newAnalyzer(), byID: map[string]int{}}
+	e := &Engine{emb: cfg.Embedder, an: newAnalyzer(), byID: map[string]int{}, thresholds: DefaultThresholds}
 	if e.emb == nil {
 		e.emb = NewLocal()
 	}

@@ -515,7 +515,7 @@ func TestLongQuestion(t *testing.T) {
 	if _, err := e.Answer(context.Background(), q, 3); !errors.Is(err, ErrQuestionTooLong) {
 		t.Fatalf("Answer of %d characters: err %v, want ErrQuestionTooLong", len(q), err)
 	}
-	a, err := e.answer(context.Background(), q, 3)
+	a, _, err := e.answer(context.Background(), q, 3)
 	if err != nil || a.Question != q {
 		t.Fatalf("answer without the length check: %v (question echoed: %v)", err, a.Question == q)
 	}

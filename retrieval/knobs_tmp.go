@@ -18,11 +18,5 @@ func envBool(k string, d bool) bool {
 	}
 	return d
 }
-var alwaysAnswer = envBool("QB_ALWAYS", false)
-var wvWeight = envF("QB_WV", 0)
 
-var (
-	weightCoverage = envF("QB_WCOV", 0.5)
-	weightLexical  = envF("QB_WLEX", 0.3)
-	weightDense    = envF("QB_WDEN", 0.2)
-)
+var wvWeight = envF("QB_WV", 1)

@@ -86,10 +86,3 @@ func (e *Engine) softNeighbours(forms []string) []softNeighbour {
 	})
 	return out[:min(len(out), softMaxNeighbours)]
 }
-
-var (
-	softOn            = envBool("QB_SOFT", true)
-	softMinCos        = float32(envF("QB_SOFT_MIN", 0.5))
-	softMaxNeighbours = int(envF("QB_SOFT_K", 5))
-	softCreditScale   = envF("QB_SOFT_SCALE", 0.6)
-)
