@@ -82,9 +82,12 @@ func (l *Lexicon) validate() error {
 	}
 	var tagSum uint64
 	for i := range l.n {
-		mask := l.posMask[i]
+		mask := l.posMask[i] &^ format.NameFlag
 		if mask == 0 || mask >= 1<<format.NumPOS {
-			return fmt.Errorf("lemma %d: bad part-of-speech mask %#x", i, mask)
+			return fmt.Errorf("lemma %d: bad part-of-speech mask %#x", i, l.posMask[i])
+		}
+		if l.isNameID(i) && !l.hasPOSID(i, format.Noun) {
+			return fmt.Errorf("lemma %d: a name without a noun sense", i)
 		}
 		if int(l.senses.at(i)) < bits.OnesCount8(mask) {
 			return fmt.Errorf("lemma %d: %d senses for part-of-speech mask %#x", i, l.senses.at(i), mask)

@@ -5,7 +5,8 @@
 // and pertainyms), each with a weight that favours a word's most frequent
 // senses. It also tells how general a lemma is: its number of senses
 // (Senses) and how often they occur in WordNet's sense-tagged corpus
-// (TagCount, TotalTagCount).
+// (TagCount, TotalTagCount), and whether it is a name (IsName), which
+// WordNet writes capitalised although the lemmas here are lowercase.
 //
 // The lexicon is generated from Debian's wordnet-base by internal/gen into
 // wordnet.bin and embedded in the binary, laid out (package internal/format)
@@ -109,7 +110,7 @@ type Lexicon struct {
 
 	lemmaOff  u32s   // lemma i is lemmaText[lemmaOff[i]:lemmaOff[i+1]]
 	lemmaText string // all lemmas concatenated, in ascending byte order
-	posMask   string // bit format.Noun etc. set for each part of speech of lemma i
+	posMask   string // bit format.Noun etc. set for each part of speech of lemma i, plus format.NameFlag
 	senses    u16s   // number of synsets of lemma i
 	tags      u32s   // cntlist.rev tag count of lemma i
 	relOff    u32s   // relations of lemma i are rels[relOff[i]:relOff[i+1]]
@@ -207,6 +208,31 @@ func (l *Lexicon) hasPOS(s string, p int) bool {
 
 // hasPOSID reports whether lemma i has part of speech p.
 func (l *Lexicon) hasPOSID(i, p int) bool { return l.posMask[i]&(1<<p) != 0 }
+
+// isNameID reports whether lemma i is a name.
+func (l *Lexicon) isNameID(i int) bool { return l.posMask[i]&format.NameFlag != 0 }
+
+// IsName reports whether lemma, lowercase like every lemma, names one
+// particular place, person, organisation or other individual thing: its
+// most frequent WordNet noun sense is written capitalised ("Peru",
+// "People's Republic of China", "NATO", "mainland China") and no verb,
+// adjective or adverb sense of it is more frequent in WordNet's tagged
+// corpus. So "peru", "china", "burma", "paris" and "nato" are names, while
+// "turkey" (first the bird), "bill", "trade" and "march" (the verb
+// outnumbers the month) are not, nor is any lemma WordNet 3.0 lacks, such
+// as "obama".
+//
+// Retrieval needs this because names must never stand in for each other:
+// a question about Peru is not answered by a passage about Chile, however
+// alike their contexts, so a name is matched only exactly, and a question
+// naming a place, person or organisation that appears nowhere in the
+// documents gets no answer. WordNet knows no pronouns or modal verbs, so a
+// function word can be a name here ("us" is the US, "may" the month);
+// callers drop stop words first.
+func (l *Lexicon) IsName(lemma string) bool {
+	i := l.find(lemma)
+	return i >= 0 && l.isNameID(i)
+}
 
 // IsLemma reports whether phrase, lowercase with words separated by single
 // spaces, is a lemma in any part of speech, e.g. "trade", "free trade",

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -200,6 +201,46 @@ func TestIsAdjective(t *testing.T) {
 
 // TestSensesAndTagCount pins the counts of WordNet 3.0 for a few lemmas and
 // that the tag count separates generic words from topical ones.
+// TestIsName pins what WordNet 3.0 says about well-known words.
+func TestIsName(t *testing.T) {
+	l := wordnet.Default()
+	tests := []struct {
+		lemma string
+		want  bool
+		why   string
+	}{
+		{"peru", true, "the country"},
+		{"china", true, "sense 1 the country, sense 2 the porcelain"},
+		{"burma", true, "the country"},
+		{"myanmar", true, "the country, never tagged"},
+		{"paris", true, "the city"},
+		{"nato", true, "written NATO"},
+		{"un", true, "written UN"},
+		{"pacific", true, "the ocean, tagged more often than the adjective"},
+		{"people's republic of china", true, "capitalised collocation"},
+		{"mainland china", true, "a capitalised word after the first"},
+		{"united states", true, "the country"},
+		{"may", true, "the month: WordNet has no modal verbs"},
+		{"turkey", false, "sense 1 the bird"},
+		{"fishery", false, "common noun"},
+		{"trade", false, "common noun and verb"},
+		{"bill", false, "sense 1 a statute in draft"},
+		{"mark", false, "sense 1 a grade"},
+		{"march", false, "the month, but the verb's sense 1 is tagged more often"},
+		{"english", false, "the language, but the adjective is tagged more often"},
+		{"earth", false, "its synset writes both Earth and earth"},
+		{"x-ray", false, "a lone capital letter"},
+		{"obama", false, "not in WordNet 3.0"},
+		{"Peru", false, "not lowercase, so not a lemma"},
+		{"", false, "empty"},
+	}
+	for _, tt := range tests {
+		if got := l.IsName(tt.lemma); got != tt.want {
+			t.Errorf("IsName(%q) = %v, want %v (%s)", tt.lemma, got, tt.want, tt.why)
+		}
+	}
+}
+
 func TestSensesAndTagCount(t *testing.T) {
 	const (
 		generic = 250 // tag counts of common, topic-neutral words are above this
@@ -384,6 +425,32 @@ func TestDecodeErrors(t *testing.T) {
 				t.Fatalf("Decode() = %v, %v; want an error wrapping ErrFormat", l, err)
 			}
 		})
+	}
+}
+
+// TestDecodeNameFlag checks that Decode rejects a name flag on a lemma
+// without a noun sense and a part-of-speech mask with a bit between the
+// parts of speech and the name flag.
+func TestDecodeNameFlag(t *testing.T) {
+	p := payload(t)
+	h, err := format.ParseHeader(string(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := h.Layout()[format.POSMask].Start // lemma 0
+	for _, tt := range []struct {
+		mask byte
+		want string
+	}{
+		{1<<format.Verb | format.NameFlag, "name without a noun sense"},
+		{1<<format.Noun | 1<<format.NumPOS, "bad part-of-speech mask"},
+	} {
+		out := slices.Clone(p)
+		out[at] = tt.mask
+		_, err := wordnet.Decode(bytes.NewReader(out))
+		if !errors.Is(err, wordnet.ErrFormat) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Decode(mask %#x) = %v, want an ErrFormat saying %q", tt.mask, err, tt.want)
+		}
 	}
 }
 

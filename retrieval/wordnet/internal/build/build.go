@@ -15,6 +15,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/quotebot/quotebot/retrieval/wordnet/internal/format"
 )
@@ -47,7 +49,9 @@ var posNames = [format.NumPOS]string{"noun", "verb", "adj", "adv"}
 // cntlist.rev lines whose sense key names it (the part before '%',
 // normalized like a lemma), whatever the part of speech; lines naming a
 // word that no index file lists (cntlist.rev keeps some senses WordNet 3.0
-// dropped) count only toward the total of all tag counts.
+// dropped) count only toward the total of all tag counts. Whether a lemma
+// is a name is decided by isName, from how its noun sense 1 is written and
+// the tag counts of its senses.
 func Build(srcDir string, w io.Writer) error {
 	db, err := load(srcDir)
 	if err != nil {
@@ -65,8 +69,9 @@ func Build(srcDir string, w io.Writer) error {
 
 // synset is one line of a data.pos file, reduced to what the lexicon needs.
 type synset struct {
-	words []string // normalized lemmas, in synset order (word number - 1)
-	ptrs  []pointer
+	words   []string // normalized lemmas, in synset order (word number - 1)
+	capital []bool   // whether words[i] is written capitalised, see capitalised
+	ptrs    []pointer
 }
 
 // pointer is a "+" or "\" pointer of a synset.
@@ -92,6 +97,16 @@ type database struct {
 	rels    map[pairKey]relation
 	tags    map[string]uint64 // lemma -> sum of its cntlist.rev tag counts
 	total   uint64            // sum of all cntlist.rev tag counts
+	// senseTags holds the cntlist.rev tag count of each sense.
+	senseTags map[senseKey]uint64
+}
+
+// senseKey names one sense of a lemma: its part of speech and its sense
+// number (from 1) in that part of speech.
+type senseKey struct {
+	lemma string
+	pos   int
+	num   int
 }
 
 func load(dir string) (*database, error) {
@@ -109,7 +124,7 @@ func load(dir string) (*database, error) {
 		}
 	}
 	var err error
-	if db.tags, db.total, err = readCntlist(filepath.Join(dir, "cntlist.rev")); err != nil {
+	if db.tags, db.senseTags, db.total, err = readCntlist(filepath.Join(dir, "cntlist.rev")); err != nil {
 		return nil, err
 	}
 	if err := db.collectRelations(); err != nil {
@@ -216,6 +231,7 @@ func readData(path string) (map[uint32]*synset, error) {
 		s := &synset{}
 		for i := range int(wcnt) {
 			s.words = append(s.words, normalize(f[4+2*i]))
+			s.capital = append(s.capital, capitalised(f[4+2*i]))
 		}
 		rest := f[4+2*wcnt:]
 		pcnt, err := strconv.Atoi(rest[0])
@@ -267,15 +283,20 @@ func readExceptions(path string) (map[string][]string, error) {
 	return exc, nil
 }
 
+// sensePOS maps the ss_type digit of a sense key to a format POS index; 5
+// (adjective satellite) is an adjective.
+var sensePOS = map[byte]int{'1': format.Noun, '2': format.Verb, '3': format.Adj, '4': format.Adv, '5': format.Adj}
+
 // readCntlist reads cntlist.rev, whose lines are "sense_key sense_number
-// tag_cnt", and returns the tag counts summed by the lemma of the sense key
-// and the sum of all of them.
-func readCntlist(path string) (map[string]uint64, uint64, error) {
+// tag_cnt", and returns the tag counts summed by the lemma of the sense key,
+// the tag count of each sense and the sum of all of them.
+func readCntlist(path string) (map[string]uint64, map[senseKey]uint64, uint64, error) {
 	ls, err := lines(path)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	tags := make(map[string]uint64, len(ls))
+	senseTags := make(map[senseKey]uint64, len(ls))
 	var total uint64
 	for n, line := range ls {
 		f := strings.Fields(line)
@@ -283,26 +304,84 @@ func readCntlist(path string) (map[string]uint64, uint64, error) {
 			return fmt.Errorf("build: %s: line %d (%q): %s", path, n+1, line, why)
 		}
 		if len(f) != 3 {
-			return nil, 0, bad("want sense key, sense number and tag count")
+			return nil, nil, 0, bad("want sense key, sense number and tag count")
 		}
-		word, _, ok := strings.Cut(f[0], "%")
-		if !ok || word == "" {
-			return nil, 0, bad("bad sense key")
+		word, rest, ok := strings.Cut(f[0], "%")
+		if !ok || word == "" || rest == "" {
+			return nil, nil, 0, bad("bad sense key")
 		}
-		if _, err := strconv.ParseUint(f[1], 10, 16); err != nil {
-			return nil, 0, bad(fmt.Sprintf("sense number: %v", err))
+		pos, ok := sensePOS[rest[0]]
+		if !ok {
+			return nil, nil, 0, bad("bad sense key")
+		}
+		num, err := strconv.ParseUint(f[1], 10, 16)
+		if err != nil {
+			return nil, nil, 0, bad(fmt.Sprintf("sense number: %v", err))
 		}
 		cnt, err := strconv.ParseUint(f[2], 10, 32)
 		if err != nil {
-			return nil, 0, bad(fmt.Sprintf("tag count: %v", err))
+			return nil, nil, 0, bad(fmt.Sprintf("tag count: %v", err))
 		}
-		tags[normalize(word)] += cnt
+		lemma := normalize(word)
+		tags[lemma] += cnt
+		senseTags[senseKey{lemma, pos, int(num)}] += cnt
 		total += cnt
 		if total > math.MaxUint32 {
-			return nil, 0, bad("tag counts sum beyond the format's 2^32-1")
+			return nil, nil, 0, bad("tag counts sum beyond the format's 2^32-1")
 		}
 	}
-	return tags, total, nil
+	return tags, senseTags, total, nil
+}
+
+// capitalised reports whether a word field of a data.pos file is written
+// as a proper name: one of its words, split at underscores and hyphens, is
+// longer than one letter and starts with an upper-case letter ("Peru",
+// "People's_Republic_of_China", "NATO", "mainland_China", "al-Qaeda"). A
+// lone capital letter does not count, as it marks a symbol or a shape
+// rather than a name ("X_ray", "A" for angstrom, "T-shirt").
+func capitalised(word string) bool {
+	for w := range strings.FieldsFuncSeq(word, func(r rune) bool { return r == '_' || r == '-' }) {
+		if r, size := utf8.DecodeRuneInString(w); unicode.IsUpper(r) && len(w) > size {
+			return true
+		}
+	}
+	return false
+}
+
+// isName reports whether lemma is a name: its most frequent noun sense
+// (sense 1 in index.noun) is written capitalised in its synset, and none of
+// its verb, adjective or adverb senses was tagged more often than that noun
+// sense in cntlist.rev. So "peru" and "china" (sense 1 the country, sense
+// 2 the porcelain) are names, while "turkey" (sense 1 the bird), "bill"
+// and "march" (sense 1 the month, tagged 16 times, but the verb's sense 1
+// was tagged 24 times) are not.
+func (db *database) isName(lemma string) bool {
+	offs := db.senses[format.Noun][lemma]
+	if len(offs) == 0 {
+		return false
+	}
+	s := db.synsets[format.Noun][offs[0]]
+	found := false
+	for i, w := range s.words {
+		if w == lemma {
+			if !s.capital[i] {
+				return false
+			}
+			found = true
+		}
+	}
+	if !found {
+		return false
+	}
+	top := db.senseTags[senseKey{lemma, format.Noun, 1}]
+	for p := format.Verb; p < format.NumPOS; p++ {
+		for k := range db.senses[p][lemma] {
+			if db.senseTags[senseKey{lemma, p, k + 1}] > top {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // rank returns the sense number (from 1) of synset off among lemma's senses
@@ -441,7 +520,11 @@ func (db *database) encode() ([]byte, error) {
 			return nil, fmt.Errorf("build: %q has %d senses, beyond the format's %d", lemma, senses, format.MaxSenses)
 		}
 		s[format.Senses] = binary.LittleEndian.AppendUint16(s[format.Senses], uint16(senses))
-		s[format.POSMask] = append(s[format.POSMask], posMask[lemma])
+		mask := posMask[lemma]
+		if db.isName(lemma) {
+			mask |= format.NameFlag
+		}
+		s[format.POSMask] = append(s[format.POSMask], mask)
 		s.u32(format.Tags, uint32(db.tags[lemma]))
 	}
 	s.table(format.LemmaSlots, lemmas)

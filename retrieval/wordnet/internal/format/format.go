@@ -23,10 +23,14 @@
 //	Bases      Bases × uint32, each lemmaID<<2 | POS index
 //	ExcSlots   ExceptionSlots × uint32 hash table of the exception forms
 //	Senses     n × uint16      number of synsets of lemma i
-//	POSMask    n × uint8       bit p set when lemma i has part of speech p
+//	POSMask    n × uint8       bit p set when lemma i has part of speech p, NameFlag when it is a name
 //	ExcListed  e × uint8       bit p set when form i is in exception list p
 //	LemmaText  LemmaBytes bytes
 //	ExcText    ExceptionBytes bytes
+//
+// A lemma is a name (NameFlag) when its most frequent noun sense is written
+// capitalised and no sense of another part of speech outranks it in
+// cntlist.rev (see internal/build); only nouns are names.
 //
 // Lemmas are non-empty and strictly ascending by bytes, so a lemma's ID (its
 // position, from 0) orders lemmas as strings do. Its senses is the number of
@@ -64,7 +68,7 @@ import (
 const Magic = "QBWN"
 
 // Version is the layout version; bump it on any layout change.
-const Version = 3
+const Version = 4
 
 // MaxPhraseWords caps the number of words of a kept lemma; longer WordNet
 // collocations are dropped together with their relations.
@@ -81,6 +85,10 @@ const (
 	Adv
 	NumPOS
 )
+
+// NameFlag is the bit of a lemma's POSMask byte set when the lemma is a
+// name; the bits from NumPOS up to it are always clear.
+const NameFlag = 1 << 7
 
 // Relation kinds as stored in the file. Of two relations of equal weight
 // between the same lemmas the smaller kind is kept, so a link that is both a
