@@ -160,9 +160,9 @@ func replay(qs []asked, th Thresholds) []EvalResult {
 // closestWrong; for a question the documents do not answer, "not covered"
 // earns 1 and a closest passage costs closestWrong.
 const (
-	closestRight  = 0.8
+	closestRight  = 0.6
 	closestWrong  = 0.25
-	confWrongCost = 3
+	confWrongCost = 2
 	gridStep      = 0.05
 )
 

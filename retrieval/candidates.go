@@ -20,10 +20,11 @@ type candidate struct {
 	coverage float64
 	// hard is the coverage of exact words and their WordNet relatives
 	// only, without soft matches.
-	hard float64
-	score    float64
-	// credits are the passage's credit for each slot of the question.
-	credits []float64
+	hard  float64
+	score float64
+	// credits are the passage's credit for each slot of the question, and
+	// hardCredits the same without soft matches.
+	credits, hardCredits []float64
 }
 
 // rank gathers the candidates (the best of the lexical ranking and of the
@@ -64,7 +65,8 @@ func (e *Engine) rank(ctx context.Context, q query) ([]candidate, error) {
 		}
 		c.credits = q.credits(func(term string) bool { return e.lex.has(c.idx, term) })
 		c.coverage = q.share(c.credits)
-		c.hard = q.share(q.hardCredits(func(term string) bool { return e.lex.has(c.idx, term) }))
+		c.hardCredits = q.hardCredits(func(term string) bool { return e.lex.has(c.idx, term) })
+		c.hard = q.share(c.hardCredits)
 	}
 	fuse(cands)
 	slices.SortStableFunc(cands, func(a, b *candidate) int {

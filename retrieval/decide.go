@@ -9,14 +9,15 @@ import (
 // Stage 4, decide: from the candidates' evidence, not from the order the
 // fused score happened to give them, one of three replies.
 //
-//   - quoted: a passage covers enough of the question (Thresholds.Quote) —
+//   - quoted: a passage covers enough of the question in its own words or
+//     their WordNet relatives, not soft matches (Thresholds.Quote) —
 //     the best-scored such passage comes first, with the passages that
 //     score nearly as well or answer another part of the question; or, for
 //     a question about several things, passages that together cover
 //     minJointCoverage of it.
 //   - closest: nothing covers enough, but the best candidate covers some of
-//     the question (Thresholds.Closest) and stands out from the rest
-//     (Thresholds.StandOut): the documents may say it in other words.
+//     the question (Thresholds.Closest) and stands out from the rest (Thresholds.StandOut):
+//     the documents may say it in other words.
 //   - not covered: the question names a place, person or organisation the
 //     documents never mention, or nothing stands out.
 
@@ -32,8 +33,9 @@ const (
 // Thresholds are the decision's calibrated settings: shares of the
 // question's informative content, and a ratio of fused scores.
 type Thresholds struct {
-	// Quote is the share of the question a passage must cover to be quoted
-	// as the answer.
+	// Quote is the share of the question a passage must cover with the
+	// question's own words or their WordNet relatives (soft matches do not
+	// count: they rank, they do not prove) to be quoted as the answer.
 	Quote float64 `json:"quote"`
 	// Closest is the share the best candidate must cover to be offered as
 	// the closest passage.
@@ -73,8 +75,8 @@ func (q query) decide(cands []candidate, top int, th Thresholds, df func(string)
 	}
 	pool := cands[:min(len(cands), maxJointPool)]
 	for i, c := range pool {
-		if c.coverage >= th.Quote {
-			return decision{verdict: quoted, picked: q.quote(pool, i, top, th), why: fmt.Sprintf("¶ covers %.2f ≥ %.2f", c.coverage, th.Quote)}
+		if c.hard >= th.Quote {
+			return decision{verdict: quoted, picked: q.quote(pool, i, top, th), why: fmt.Sprintf("a passage covers %.2f ≥ %.2f in the question's own words", c.hard, th.Quote)}
 		}
 	}
 	if picked := q.joint(pool, top, th); len(picked) > 0 {
@@ -101,7 +103,7 @@ func (q query) decide(cands []candidate, top int, th Thresholds, df func(string)
 func (q query) quote(pool []candidate, first, top int, th Thresholds) []candidate {
 	covered := make([]float64, len(q.slots))
 	take := func(c candidate) {
-		for k, v := range c.credits {
+		for k, v := range c.hardCredits {
 			covered[k] = max(covered[k], v)
 		}
 	}
@@ -115,7 +117,7 @@ func (q query) quote(pool []candidate, first, top int, th Thresholds) []candidat
 		if i == first {
 			continue
 		}
-		if (c.score >= keepRatio*best.score && c.coverage >= th.Quote/2) || q.adds(c, covered, th) {
+		if (c.score >= keepRatio*best.score && c.hard >= th.Quote/2) || q.adds(c, covered, th) {
 			picked = append(picked, c)
 			take(c)
 		}
@@ -134,7 +136,7 @@ func (q query) joint(pool []candidate, top int, th Thresholds) []candidate {
 	for len(picked) < top {
 		bi, bg := -1, 0.0
 		for i, c := range pool {
-			if g := q.gain(c.credits, covered); !used[i] && g > bg && q.adds(c, covered, th) {
+			if g := q.gain(c.hardCredits, covered); !used[i] && g > bg && q.adds(c, covered, th) {
 				bi, bg = i, g
 			}
 		}
@@ -143,7 +145,7 @@ func (q query) joint(pool []candidate, top int, th Thresholds) []candidate {
 		}
 		used[bi] = true
 		picked = append(picked, pool[bi])
-		for k, v := range pool[bi].credits {
+		for k, v := range pool[bi].hardCredits {
 			covered[k] = max(covered[k], v)
 		}
 	}
@@ -155,10 +157,10 @@ func (q query) joint(pool []candidate, top int, th Thresholds) []candidate {
 }
 
 // adds reports whether passage c answers a part of q that the passages
-// covering covered leave out: it covers at least half the quote threshold
-// of q, and at least half of what it covers is new.
+// covering covered leave out: it covers at least minPartCoverage of q in
+// q's own words or their relatives, and at least half of that is new.
 func (q query) adds(c candidate, covered []float64, th Thresholds) bool {
-	return c.coverage >= th.Quote/2 && q.gain(c.credits, covered) >= c.coverage/2
+	return c.hard >= minPartCoverage && q.gain(c.hardCredits, covered) >= c.hard/2
 }
 
 // gain is the share of q's content that credits add to covered.

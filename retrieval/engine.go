@@ -1,8 +1,22 @@
-// Package retrieval finds the passages that answer a question: it embeds
-// passages into a chromem-go collection (the only package that imports
-// chromem-go), ranks them by a hybrid of dense similarity and a
-// WordNet-aware BM25, decides whether the documents answer at all, and picks
-// the sentences to highlight.
+// Package retrieval finds the passages that answer a question. It is the
+// only package that imports chromem-go, which holds the passages' vectors
+// and answers nearest-neighbour queries.
+//
+// Answering is a pipeline of five stages, each in its own file:
+//
+//  1. analyze (query.go, analyze.go, soft.go): the question's content words
+//     and multi-word lemmas, each with its forms, WordNet relatives and the
+//     documents' words nearest in meaning (names get their own forms only);
+//  2. gather (candidates.go): the best passages by BM25 and by the
+//     embedder's vectors;
+//  3. signals (signals.go): each candidate's named, weighted evidence —
+//     coverage, lexical, dense — fused into one score;
+//  4. decide (decide.go): quote, offer the closest passage, or say the
+//     documents do not cover it;
+//  5. highlight (highlight.go): the sentences to set in bold.
+//
+// search.go runs the stages; tuning.go holds every tuning constant, by
+// stage, with its reason; calibrate.go fits the decision's thresholds.
 package retrieval
 
 import (

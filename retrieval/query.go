@@ -61,9 +61,12 @@ type query struct {
 
 // missingName returns a name the question asks about that no passage
 // mentions, if there is one.
+//
+// A word of a multi-word name whose initials the documents use ("Federal
+// Aviation Administration" where they say "FAA") is not missing.
 func (q query) missingName(df func(term string) int) (string, bool) {
-	for _, s := range q.slots {
-		if !s.proper {
+	for k, s := range q.slots {
+		if !s.proper || q.initialsPresent(k, df) {
 			continue
 		}
 		found := false
@@ -78,6 +81,17 @@ func (q query) missingName(df func(term string) int) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// initialsPresent reports whether slot k is a word of a name whose
+// initials the documents use.
+func (q query) initialsPresent(k int, df func(term string) int) bool {
+	for _, s := range q.slots {
+		if s.name && slices.Contains(s.parts, k) && df(s.word) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // newQuery analyzes a normalized question against the index's statistics,
@@ -117,7 +131,8 @@ func (e *Engine) newQuery(ctx context.Context, text string, framed bool) (query,
 			wi = e.an.info(c)
 			forms = wi.forms
 		}
-		s := e.makeSlot(t.word, forms, wi.specificity, false, isProperName(text, t, framed))
+		proper := isProperName(text, t, framed) || e.an.isName(wi.forms)
+		s := e.makeSlot(t.word, forms, wi.specificity, false, proper)
 		q.slots = append(q.slots, s)
 	}
 	// A numbered reference of a kind the documents use ("Article 19") is a
