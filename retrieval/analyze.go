@@ -275,3 +275,20 @@ type phrase struct {
 	text     string
 	from, to int
 }
+
+// isName reports whether a word whose forms are forms names a place,
+// person or organisation in WordNet (see wordnet.Lexicon.IsName): every
+// base form it has is a name.
+func (a *analyzer) isName(forms []string) bool {
+	n := 0
+	for _, f := range forms {
+		if strings.HasPrefix(f, stemPrefix) {
+			continue
+		}
+		if !a.lex.IsName(f) {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}

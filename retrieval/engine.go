@@ -1,8 +1,22 @@
-// Package retrieval finds the passages that answer a question: it embeds
-// passages into a chromem-go collection (the only package that imports
-// chromem-go), ranks them by a hybrid of dense similarity and a
-// WordNet-aware BM25, decides whether the documents answer at all, and picks
-// the sentences to highlight.
+// Package retrieval finds the passages that answer a question. It is the
+// only package that imports chromem-go, which holds the passages' vectors
+// and answers nearest-neighbour queries.
+//
+// Answering is a pipeline of five stages, each in its own file:
+//
+//  1. analyze (query.go, analyze.go, soft.go): the question's content words
+//     and multi-word lemmas, each with its forms, WordNet relatives and the
+//     documents' words nearest in meaning (names get their own forms only);
+//  2. gather (candidates.go): the best passages by BM25 and by the
+//     embedder's vectors;
+//  3. signals (signals.go): each candidate's named, weighted evidence —
+//     coverage, lexical, dense — fused into one score;
+//  4. decide (decide.go): quote, offer the closest passage, or say the
+//     documents do not cover it;
+//  5. highlight (highlight.go): the sentences to set in bold.
+//
+// search.go runs the stages; tuning.go holds every tuning constant, by
+// stage, with its reason; calibrate.go fits the decision's thresholds.
 package retrieval
 
 import (
@@ -35,15 +49,17 @@ type Config struct {
 // Engine answers questions about a fixed set of passages. It is safe for
 // concurrent use.
 type Engine struct {
-	emb      Embedder
-	an       *analyzer
-	col      *chromem.Collection
-	dim      int
-	passages []corpus.Passage
-	byID     map[string]int
-	lex      *lexIndex
-	topics   []string
-	stats    Stats
+	soft       softVocab
+	thresholds Thresholds
+	emb        Embedder
+	an         *analyzer
+	col        *chromem.Collection
+	dim        int
+	passages   []corpus.Passage
+	byID       map[string]int
+	lex        *lexIndex
+	topics     []string
+	stats      Stats
 }
 
 // Stats says how Open got the index.
@@ -63,7 +79,7 @@ type Stats struct {
 // vectors of unchanged passages) and swaps it in, so a process killed
 // mid-build leaves the previous index usable.
 func Open(ctx context.Context, docs []corpus.Document, cfg Config) (*Engine, error) {
-	e := &Engine{emb: cfg.Embedder, an: newAnalyzer(), byID: map[string]int{}}
+	e := &Engine{emb: cfg.Embedder, an: newAnalyzer(), byID: map[string]int{}, thresholds: DefaultThresholds}
 	if e.emb == nil {
 		e.emb = NewLocal()
 	}

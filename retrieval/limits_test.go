@@ -14,7 +14,7 @@ import (
 // mustQuery analyzes a normalized question.
 func mustQuery(tb testing.TB, e *Engine, text string) query {
 	tb.Helper()
-	q, err := e.newQuery(context.Background(), text)
+	q, err := e.newQuery(context.Background(), text, false)
 	if err != nil {
 		tb.Fatalf("newQuery(%.40q): %v", text, err)
 	}

@@ -27,7 +27,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg := engineFlags(fs, getenv)
-	verbose := fs.Bool("v", false, "list every question that was answered wrongly")
+	verbose := fs.Bool("v", false, "print the tuning constants and list every question that was answered wrongly")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), evalUsage); fs.PrintDefaults() }
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -55,6 +55,12 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	eng, err := openEngine(ctx, *cfg)
 	if err != nil {
 		return err
+	}
+	if *verbose {
+		fmt.Fprintln(stdout, "tuning constants (retrieval/tuning.go):")
+		for _, tv := range retrieval.Tuning() {
+			fmt.Fprintf(stdout, "  %-9s %-18s %s\n", tv.Stage, tv.Name, tv.Value)
+		}
 	}
 	var all []retrieval.EvalResult
 	for i, set := range sets {

@@ -111,6 +111,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runAsk(ctx, args[1:], stdin, stdout, stderr, getenv)
 	case "index":
 		err = runIndex(ctx, args[1:], stdout, stderr, getenv)
+	case "calibrate":
+		err = runCalibrate(ctx, args[1:], stdout, stderr, getenv)
 	case "eval":
 		err = runEval(ctx, args[1:], stdout, stderr, getenv)
 	case "serve":

