@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -97,11 +96,15 @@ type httpGuardConfig struct {
 	// MaxInFlight, from QUOTEBOT_HTTP_MAX_IN_FLIGHT, caps the questions
 	// answered at once on / and /api/ask.
 	MaxInFlight int
+	// TrustProxy, from QUOTEBOT_TRUST_PROXY, is how many proxies in front
+	// of serve are trusted to name the client in X-Forwarded-For (see
+	// clientAddress); 0 keys rate limits by the TCP peer.
+	TrustProxy int
 }
 
-// loadHTTPGuardConfig reads and checks QUOTEBOT_API_TOKEN and
-// QUOTEBOT_HTTP_MAX_IN_FLIGHT; its errors name the variable and never
-// repeat the token.
+// loadHTTPGuardConfig reads and checks QUOTEBOT_API_TOKEN,
+// QUOTEBOT_HTTP_MAX_IN_FLIGHT and QUOTEBOT_TRUST_PROXY; its errors name the
+// variable and never repeat the token.
 func loadHTTPGuardConfig(getenv func(string) string) (httpGuardConfig, error) {
 	c := httpGuardConfig{MaxInFlight: defaultHTTPMaxInFlight, Token: strings.TrimSpace(getenv("QUOTEBOT_API_TOKEN"))}
 	if v := strings.TrimSpace(getenv("QUOTEBOT_HTTP_MAX_IN_FLIGHT")); v != "" {
@@ -110,6 +113,10 @@ func loadHTTPGuardConfig(getenv func(string) string) (httpGuardConfig, error) {
 			return c, fmt.Errorf("QUOTEBOT_HTTP_MAX_IN_FLIGHT=%q: want a whole number of questions, at least 1", v)
 		}
 		c.MaxInFlight = n
+	}
+	var err error
+	if c.TrustProxy, err = loadTrustProxy(getenv); err != nil {
+		return c, err
 	}
 	if c.Token != "" {
 		visible := !strings.ContainsFunc(c.Token, func(r rune) bool { return r <= ' ' || r > '~' })
@@ -129,6 +136,7 @@ type httpGuard struct {
 	cookie      string // the page cookie's value: derived from the token, not the token
 	gate        *bot.Gate
 	queueWait   time.Duration
+	trustProxy  int // see clientAddress
 	rejected    *prometheus.CounterVec
 	// waiting, when set, is called as a question starts waiting for a
 	// slot; tests synchronise on it.
@@ -138,7 +146,8 @@ type httpGuard struct {
 // newHTTPGuard returns the guard of cfg and registers its counter.
 func newHTTPGuard(cfg httpGuardConfig, queueWait time.Duration, reg prometheus.Registerer) *httpGuard {
 	g := &httpGuard{
-		queueWait: queueWait,
+		queueWait:  queueWait,
+		trustProxy: cfg.TrustProxy,
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "quotebot_http_rejected_total",
 			Help: "Requests to / and /api/ask turned away, by reason (unauthorized, busy).",
@@ -239,16 +248,6 @@ type turnKey struct{}
 func turnOf(ctx context.Context) *bot.Turn {
 	t, _ := ctx.Value(turnKey{}).(*bot.Turn)
 	return t
-}
-
-// clientAddr is the address of r's client, without its port: the key of
-// per-client limits.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // bufferBody reads r's body, up to one byte more than maxAPIBody, into

@@ -190,6 +190,10 @@ func TestHTTPGuardSettings(t *testing.T) {
 		{"a short token", map[string]string{"QUOTEBOT_API_TOKEN": "hunter2-secret"}, "QUOTEBOT_API_TOKEN"},
 		{"a token with a space", map[string]string{"QUOTEBOT_API_TOKEN": "correct horse battery staple"}, "QUOTEBOT_API_TOKEN"},
 		{"a token not ASCII", map[string]string{"QUOTEBOT_API_TOKEN": "schlüssel-schlüssel-schlüssel"}, "QUOTEBOT_API_TOKEN"},
+		{"a trusted proxy", map[string]string{"QUOTEBOT_TRUST_PROXY": "true"}, ""},
+		{"two trusted proxies", map[string]string{"QUOTEBOT_TRUST_PROXY": "2"}, ""},
+		{"a proxy setting that is neither", map[string]string{"QUOTEBOT_TRUST_PROXY": "nginx"}, "QUOTEBOT_TRUST_PROXY"},
+		{"a negative number of proxies", map[string]string{"QUOTEBOT_TRUST_PROXY": "-1"}, "QUOTEBOT_TRUST_PROXY"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,9 +2,7 @@ package main
 
 import (
 	"crypto/ed25519"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -22,6 +20,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/quotebot/quotebot/bot"
 )
 
 // The webhook load benchmark: the real serve, with Slack in HTTP mode and
@@ -69,6 +69,7 @@ type loadServer struct {
 	discordKey    ed25519.PrivateKey
 	responseURL   string
 	lateReplies   *atomic.Int64 // posts to response_url and Discord webhook edits
+	srv           *server
 	client        *http.Client
 	discordAppID  string
 	discordGuild  string
@@ -107,9 +108,14 @@ func startLoadServer(b *testing.B) *loadServer {
 		"SLACK_SIGNING_SECRET":         secret,
 		"SLACK_API_URL":                slackAPI.URL + "/api/",
 		"QUOTEBOT_SLACK_MAX_IN_FLIGHT": strconv.Itoa(4 * loadWorkers),
-		"DISCORD_PUBLIC_KEY":           hex.EncodeToString(pub),
-		"DISCORD_APP_ID":               "100000000000000001",
-		"DISCORD_API_URL":              fake.URL + "/",
+		// One client (the API) and one Discord user ask thousands of
+		// questions a second: a limit far above that, so none is refused
+		// while the limiter's cost is still measured.
+		"QUOTEBOT_RATE":      "1000000",
+		"QUOTEBOT_BURST":     "1000000",
+		"DISCORD_PUBLIC_KEY": hex.EncodeToString(pub),
+		"DISCORD_APP_ID":     "100000000000000001",
+		"DISCORD_API_URL":    fake.URL + "/",
 	}
 	s := openServer(b, &server{
 		cfg:    engineConfig{DB: filepath.Join(b.TempDir(), "index"), Embedder: "local"},
@@ -128,6 +134,7 @@ func startLoadServer(b *testing.B) *loadServer {
 		discordKey:    priv,
 		responseURL:   fake.URL + "/response/",
 		lateReplies:   late,
+		srv:           s,
 		client:        &http.Client{Transport: tr, Timeout: 30 * time.Second},
 		discordAppID:  env["DISCORD_APP_ID"],
 		discordGuild:  "200000000000000002",
@@ -159,15 +166,9 @@ func (ls *loadServer) slackRequest(q string) loadRequest {
 		"response_url": {ls.responseURL + id}, "trigger_id": {id + ".1.abc"},
 	}
 	body := []byte(form.Encode())
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	mac := hmac.New(sha256.New, []byte(ls.slackSecret))
-	mac.Write([]byte("v0:" + ts + ":"))
-	mac.Write(body)
-	return loadRequest{path: "/slack/commands", body: body, header: http.Header{
-		"Content-Type":              {"application/x-www-form-urlencoded"},
-		"X-Slack-Request-Timestamp": {ts},
-		"X-Slack-Signature":         {"v0=" + hex.EncodeToString(mac.Sum(nil))},
-	}}
+	h := signSlack(ls.slackSecret, body)
+	h.Set("Content-Type", "application/x-www-form-urlencoded")
+	return loadRequest{path: "/slack/commands", body: body, header: h}
 }
 
 // discordRequest is an interaction as Discord sends it, signed with
@@ -320,6 +321,11 @@ func BenchmarkWebhook(b *testing.B) {
 			b.ReportMetric(ms(lat[len(lat)*50/100]), "p50-ms")
 			b.ReportMetric(ms(lat[min(len(lat)-1, len(lat)*99/100)]), "p99-ms")
 			b.ReportMetric(float64(ls.lateReplies.Load()-lateBefore)/float64(b.N), "late/op")
+			for _, p := range servedPlatforms {
+				if n := answersOf(b, ls.srv, string(p), bot.KindRateLimited.String()); n > 0 {
+					b.Fatalf("%v questions on %s were refused as over the rate limit: the benchmark measures refusals, not answers", n, p)
+				}
+			}
 		})
 	}
 }

@@ -250,6 +250,9 @@ func (s *server) logStarted(lc logConfig) {
 		"slack", slack,
 		"discord", discord,
 		"api_token", onOff(s.guard.locked),
+		"rate_limit", s.rate.String(),
+		"trust_proxy", s.guard.trustProxy,
+		"dedupe", s.dedupe.Desc,
 		"log_questions", onOff(lc.Questions),
 	)
 }

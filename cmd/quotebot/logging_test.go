@@ -120,6 +120,9 @@ func TestServeLogs(t *testing.T) {
 	}
 }
 
+// redisPassword is the password in testServeLogs's QUOTEBOT_REDIS_URL.
+const redisPassword = "redis-secret-pw-61d8"
+
 func testServeLogs(t *testing.T, logQuestions bool) {
 	secrets := map[string]string{
 		"SLACK_BOT_TOKEN":      "xoxb-secret-bot-4f1c93",
@@ -128,6 +131,8 @@ func testServeLogs(t *testing.T, logQuestions bool) {
 		"DISCORD_BOT_TOKEN":    "discord-secret-token-5e8f",
 		"QUOTEBOT_API_TOKEN":   "api-secret-token-2c6d0a1b",
 		"OPENAI_API_KEY":       "sk-secret-key-8a4f62",
+		// A Redis that is not there: serve starts, deduplicating in memory.
+		"QUOTEBOT_REDIS_URL": "redis://quotebot:" + redisPassword + "@" + closedAddr(t) + "/2",
 	}
 	api := newFakeEmbedAPI(t, func(f *fakeEmbedAPI) {
 		f.authorized = func(r *http.Request) bool {
@@ -211,6 +216,12 @@ func testServeLogs(t *testing.T, logQuestions bool) {
 			t.Errorf("the output shows %s", name)
 		}
 	}
+	if strings.Contains(log, redisPassword) || strings.Contains(stdout.String(), redisPassword) {
+		t.Error("the output shows the password of QUOTEBOT_REDIS_URL")
+	}
+	if !strings.Contains(log, `"level":"WARN","msg":"redis failed; each replica deduplicates chat events in its own memory`) {
+		t.Error("the log does not warn that Redis is not answering")
+	}
 	if !logQuestions {
 		for _, q := range questions {
 			if strings.Contains(log, q) || strings.Contains(log, url.QueryEscape(q)) {
@@ -254,7 +265,9 @@ func testServeLogs(t *testing.T, logQuestions bool) {
 			t.Errorf("request %s (%s, %d) logged %d times, want once", id, want.route, want.status, logged[id])
 		}
 	}
-	wantStarted := map[string]string{"slack": "socket", "discord": "gateway+interactions", "api_token": "on", "corpus": "built-in", "log_questions": onOff(logQuestions)}
+	wantStarted := map[string]string{"slack": "socket", "discord": "gateway+interactions", "api_token": "on", "corpus": "built-in",
+		"log_questions": onOff(logQuestions), "rate_limit": "0.5/s, burst 5",
+		"dedupe": "redis " + strings.Split(secrets["QUOTEBOT_REDIS_URL"], "@")[1]}
 	for k, v := range wantStarted {
 		if started.str(k) != v {
 			t.Errorf("start line %s=%q, want %q (%v)", k, started.str(k), v, started)

@@ -304,9 +304,19 @@ func startServer(t *testing.T, getenv func(string) string) *server {
 }
 
 // openServer opens s, closes it when the test ends and waits for its index
-// to load or fail.
+// to load or fail. Unless the test sets QUOTEBOT_RATE, the rate limit is
+// off: tests ask many questions from one loopback client, and those about
+// rate limits (ratelimit_test.go) set it.
 func openServer(t testing.TB, s *server) *server {
 	t.Helper()
+	if getenv := s.getenv; getenv != nil {
+		s.getenv = func(k string) string {
+			if v := getenv(k); v != "" || k != "QUOTEBOT_RATE" {
+				return v
+			}
+			return "off"
+		}
+	}
 	if err := s.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -66,6 +66,7 @@ QUOTEBOT_API_TOKEN, QUOTEBOT_HTTP_MAX_IN_FLIGHT, QUOTEBOT_SLACK_MAX_IN_FLIGHT,
 SLACK_BOT_TOKEN, SLACK_APP_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL,
 DISCORD_BOT_TOKEN, DISCORD_APP_ID, DISCORD_PUBLIC_KEY, DISCORD_GUILD_ID, DISCORD_API_URL,
 DISCORD_MESSAGE_CONTENT, DISCORD_SHARD_ID, DISCORD_SHARD_COUNT,
+QUOTEBOT_RATE, QUOTEBOT_BURST, QUOTEBOT_TRUST_PROXY, QUOTEBOT_REDIS_URL,
 QUOTEBOT_LOG_FORMAT, QUOTEBOT_LOG_LEVEL, QUOTEBOT_LOG_QUESTIONS.
 
 Flags:
@@ -129,6 +130,10 @@ type server struct {
 	logQuestions bool
 	// started names the chat platforms Open started.
 	started []string
+	// rate is the per-asker rate limit; dedupe the chat platforms'
+	// Deduper, in memory or Redis.
+	rate   rateConfig
+	dedupe chatDeduper
 }
 
 // Open binds the listener (a port clash is an error), starts serving and
@@ -139,13 +144,24 @@ func (s *server) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if s.rate, err = loadRateConfig(s.getenv); err != nil {
+		return err
+	}
 	timeouts := s.timeouts.withDefaults()
 	s.metrics = prometheus.NewRegistry()
 	s.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.engine = newLazyAnswerer()
+	limiter, err := newRateLimiter(s.rate, s.metrics)
+	if err != nil {
+		return err
+	}
 	s.responder, err = bot.NewResponder(bot.ResponderConfig{
-		Answerer: s.engine, Observe: newReplyMetrics(s.metrics).observe, Logger: s.logger,
+		Answerer: s.engine, Observe: newReplyMetrics(s.metrics).observe, Logger: s.logger, Limiter: limiter,
 	})
+	if err != nil {
+		return err
+	}
+	s.dedupe, err = newChatDeduper(ctx, s.getenv, s.logger, s.metrics)
 	if err != nil {
 		return err
 	}
@@ -173,9 +189,11 @@ func (s *server) Open(ctx context.Context) error {
 
 	ln, err := net.Listen("tcp", s.addr)
 	if err != nil {
+		s.dedupe.Close()
 		return fmt.Errorf("listen on %s: %w", s.addr, err)
 	}
 	s.ln = ln
+	s.stops = append(s.stops, func() { s.dedupe.Close() }) // after the platforms stop
 
 	// The loader is stopped and waited for on Close, so nothing writes to
 	// the index folder once serve has returned.
@@ -215,7 +233,7 @@ func (s *server) Open(ctx context.Context) error {
 	}()
 
 	env := platformEnv{
-		Mux: mux, Responder: s.responder, Deduper: bot.NewMemoryDeduper(0, 0, nil),
+		Mux: mux, Responder: s.responder, Deduper: s.dedupe,
 		Logger: s.logger, Metrics: s.metrics, Getenv: s.getenv,
 	}
 	for _, p := range platforms {
@@ -385,7 +403,7 @@ func (s *server) handlePage(w http.ResponseWriter, r *http.Request) {
 func (s *server) ask(r *http.Request, p bot.Platform, question string, top int) bot.Reply {
 	ctx := r.Context()
 	return s.responder.Respond(ctx, bot.Request{
-		Question: question, Platform: p, User: clientAddr(r), Top: top,
+		Question: question, Platform: p, User: clientAddress(r, s.guard.trustProxy), Top: top,
 		Wait: s.guard.queueWait, Turn: turnOf(ctx), ID: requestID(ctx),
 	})
 }

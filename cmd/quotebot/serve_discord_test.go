@@ -93,25 +93,7 @@ func TestStartDiscordServesSignedInteractions(t *testing.T) {
 
 func discordCounter(t *testing.T, reg *prometheus.Registry, kind, outcome string) float64 {
 	t.Helper()
-	families, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range families {
-		if f.GetName() != "quotebot_discord_events_total" {
-			continue
-		}
-		for _, m := range f.GetMetric() {
-			labels := map[string]string{}
-			for _, l := range m.GetLabel() {
-				labels[l.GetName()] = l.GetValue()
-			}
-			if labels["kind"] == kind && labels["outcome"] == outcome {
-				return m.GetCounter().GetValue()
-			}
-		}
-	}
-	return 0
+	return metricValue(t, reg, "quotebot_discord_events_total", map[string]string{"kind": kind, "outcome": outcome})
 }
 
 func TestStartDiscordRefusesBadSettings(t *testing.T) {
