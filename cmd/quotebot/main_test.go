@@ -368,7 +368,7 @@ func TestServeHTTP(t *testing.T) {
 			return get("/api/ask?q=" + strings.Repeat("fisheries+", retrieval.MaxQuestionLen/10))
 		}, 200, `"found":true`},
 		{"page too long", func() (int, string) { return get("/?q=" + strings.Repeat("a", retrieval.MaxQuestionLen+1)) }, 413, bot.TooLong},
-		{"page", func() (int, string) { return get("/?q=fisheries") }, 200, "<b>The statement said China and Peru"},
+		{"page", func() (int, string) { return get("/?q=fisheries") }, 200, "<blockquote>The statement said China and Peru"},
 		{"page escapes", func() (int, string) { return get("/?q=%3Cscript%3E") }, 200, "&lt;script&gt;"},
 		{"metrics", func() (int, string) { return get("/metrics") }, 200, "quotebot_answers_total"},
 		{"unknown route", func() (int, string) { return get("/nope") }, 404, ""},
