@@ -347,7 +347,7 @@ func writeJSONError(w http.ResponseWriter, code int, msg string) {
 const pageStyle = `body{font:16px/1.5 system-ui,sans-serif;max-width:44em;margin:2em auto;padding:0 1em}
 blockquote{border-left:4px solid #ccc;margin:1em 0;padding:.2em 1em}cite{color:#555;font-size:.9em}
 label{display:block;font-weight:600}input[type=text],input[type=password]{width:calc(100% - 5em);font-size:1em;padding:.3em}
-h1 a,.back a{color:inherit;text-decoration:none}.meta{color:#555}.topics li{display:inline;margin-right:1em}
+h1 a,.back a{color:inherit;text-decoration:none}.meta{color:#555}.topics{padding:0}.topics li{display:inline-block;margin:0 1.2em .3em 0}
 .context{font-weight:600;margin-bottom:.2em}.n{color:#888;font-size:.8em;text-decoration:none;margin-right:.3em}
 p:target{background:#fff3b0;outline:.4em solid #fff3b0}`
 
