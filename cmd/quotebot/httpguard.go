@@ -141,7 +141,7 @@ func newHTTPGuard(cfg httpGuardConfig, queueWait time.Duration, reg prometheus.R
 		queueWait: queueWait,
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "quotebot_http_rejected_total",
-			Help: "Requests to / and /api/ask turned away, by reason (unauthorized, busy).",
+			Help: "Requests to /, /doc/{id} and /api/ask turned away, by reason (unauthorized, busy).",
 		}, []string{"reason"}),
 	}
 	g.gate = bot.NewGate(cfg.MaxInFlight, func(ctx context.Context, d time.Duration) error {
