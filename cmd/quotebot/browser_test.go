@@ -81,7 +81,6 @@ func TestBrowser(t *testing.T) {
 // test ends.
 func newBrowserRun(t *testing.T, base string) *browserRun {
 	t.Helper()
-	profile := t.TempDir() // removed after the browser has stopped (cleanups run last first)
 	shots, err := os.MkdirTemp("", "quotebot-browser-")
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +100,9 @@ func newBrowserRun(t *testing.T, base string) *browserRun {
 		chromedp.Flag("disable-extensions", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("no-proxy-server", true),
-		chromedp.UserDataDir(profile),
+		// No UserDataDir: the allocator passes --user-data-dir with a new
+		// empty folder of its own, and on cancel stops the browser's
+		// children that outlive it and removes that folder.
 		chromedp.WindowSize(900, 760),
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
