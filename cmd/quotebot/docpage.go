@@ -29,8 +29,16 @@ func (l *lazyAnswerer) library() (library, error) {
 	if err := l.ready(); err != nil {
 		return nil, err
 	}
+	if l.eng == nil {
+		return nil, errNoEngine
+	}
 	return l.eng, nil
 }
+
+// errNoEngine is library's error for an answerer set without an engine
+// and without an error (tests do that), rather than a nil *retrieval.Engine
+// in a non-nil interface.
+var errNoEngine = errors.New("the index loaded no engine")
 
 // shelf is what the page shows before a question: the documents loaded and
 // their topics, each topic a link that asks about it.

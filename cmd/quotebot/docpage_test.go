@@ -103,25 +103,31 @@ func TestDocPage(t *testing.T) {
 
 // TestPagesWhileLoading: before the index has loaded, the empty page still
 // works and says the documents are loading; a document's page is 503 with
-// Retry-After.
+// Retry-After. An answerer set without an engine (as tests do) is not
+// ready either, rather than a panic.
 func TestPagesWhileLoading(t *testing.T) {
-	s := &server{engine: newLazyAnswerer(), logger: discardLogger()}
+	loading := &server{engine: newLazyAnswerer(), logger: discardLogger()}
+	empty := &server{engine: newLazyAnswerer(), logger: discardLogger()}
+	empty.engine.set(nil, nil)
 	tests := []struct {
 		name    string
 		handler http.HandlerFunc
 		path    string
 		code    int
+		say     string
 		retry   bool
 	}{
-		{"page", s.handlePage, "/", http.StatusOK, false},
-		{"document", s.handleDoc, "/doc/fees", http.StatusServiceUnavailable, true},
+		{"page", loading.handlePage, "/", http.StatusOK, "still loading", false},
+		{"document", loading.handleDoc, "/doc/fees", http.StatusServiceUnavailable, "still loading", true},
+		{"page, no engine", empty.handlePage, "/", http.StatusOK, "the index is not ready", false},
+		{"document, no engine", empty.handleDoc, "/doc/fees", http.StatusServiceUnavailable, "the index is not ready", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := httptest.NewRecorder()
 			tt.handler(w, httptest.NewRequest("GET", tt.path, nil))
-			if w.Code != tt.code || !strings.Contains(w.Body.String(), "still loading") {
-				t.Errorf("%d %q, want %d saying it is still loading", w.Code, w.Body.String(), tt.code)
+			if w.Code != tt.code || !strings.Contains(w.Body.String(), tt.say) {
+				t.Errorf("%d %q, want %d saying %q", w.Code, w.Body.String(), tt.code, tt.say)
 			}
 			if got := w.Header().Get("Retry-After") != ""; got != tt.retry {
 				t.Errorf("Retry-After set: %v, want %v", got, tt.retry)
