@@ -35,6 +35,24 @@ func Segments(h Hit) []Segment {
 	return out
 }
 
+// Emphasis is Segments for a reader who sees the passage whole (the page):
+// bold marks the answering sentence only when something else is around it.
+// When the highlight is the whole passage (a passage of one sentence, or one
+// whose every sentence answers), no segment is bold, since bolding
+// everything marks nothing.
+func Emphasis(h Hit) []Segment {
+	segs := Segments(h)
+	for _, s := range segs {
+		if !s.Bold && strings.TrimSpace(s.Text) != "" {
+			return segs
+		}
+	}
+	for i := range segs {
+		segs[i].Bold = false
+	}
+	return segs
+}
+
 // Citation is the one-line source of a hit: "Title · Date · Section · ¶7",
 // Source then Locator. Renderers that can link make Source a link to h.URL.
 func Citation(h Hit) string {

@@ -45,6 +45,41 @@ func TestSegments(t *testing.T) {
 	}
 }
 
+// TestEmphasis: bold marks the answering sentences only when the passage
+// has text around them; a highlight that is the whole passage (white space
+// aside) is not bold at all.
+func TestEmphasis(t *testing.T) {
+	tests := []struct {
+		name, text string
+		spans      []corpus.Span
+		bold       string // the bold text, joined
+	}{
+		{"one sentence of several", "One. Two two. Three.", []corpus.Span{{Start: 5, End: 13}}, "Two two."},
+		{"two of three", "One. Two two. Three.", []corpus.Span{{Start: 0, End: 4}, {Start: 14, End: 20}}, "One.Three."},
+		{"the only sentence", "Ships may moor.", []corpus.Span{{Start: 0, End: 15}}, ""},
+		{"every sentence", "One. Two.", []corpus.Span{{Start: 0, End: 4}, {Start: 5, End: 9}}, ""},
+		{"whole but trailing space", "Ships may moor. ", []corpus.Span{{Start: 0, End: 15}}, ""},
+		{"no highlight", "One. Two.", nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var bold, all strings.Builder
+			for _, s := range Emphasis(Hit{Text: tt.text, Spans: tt.spans}) {
+				all.WriteString(s.Text)
+				if s.Bold {
+					bold.WriteString(s.Text)
+				}
+			}
+			if bold.String() != tt.bold {
+				t.Errorf("bold %q, want %q", bold.String(), tt.bold)
+			}
+			if all.String() != tt.text {
+				t.Errorf("segments join to %q", all.String())
+			}
+		})
+	}
+}
+
 func TestCitation(t *testing.T) {
 	tests := []struct {
 		name string

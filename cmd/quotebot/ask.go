@@ -31,7 +31,7 @@ Flags:
 
 func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout)
 	cfg := engineFlags(fs, getenv)
 	top := fs.Int("top", bot.DefaultTop, "quote at most `N` passages")
 	asJSON := fs.Bool("json", false, "print the answer as JSON (the contract's shape)")

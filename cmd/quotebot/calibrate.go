@@ -33,7 +33,7 @@ Flags:
 
 func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("calibrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout)
 	cfg := engineFlags(fs, getenv)
 	setsFile := fs.String("sets", "", "`file` listing evaluation sets and their corpus folders")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), calibrateUsage); fs.PrintDefaults() }

@@ -25,7 +25,7 @@ Flags:
 
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout)
 	cfg := engineFlags(fs, getenv)
 	verbose := fs.Bool("v", false, "print the tuning constants and list every question that was answered wrongly")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), evalUsage); fs.PrintDefaults() }

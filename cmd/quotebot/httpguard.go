@@ -150,7 +150,7 @@ func newHTTPGuard(cfg httpGuardConfig, queueWait time.Duration, reg prometheus.R
 		trustProxy: cfg.TrustProxy,
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "quotebot_http_rejected_total",
-			Help: "Requests to / and /api/ask turned away, by reason (unauthorized, busy).",
+			Help: "Requests to /, /doc/{id} and /api/ask turned away, by reason (unauthorized, busy).",
 		}, []string{"reason"}),
 	}
 	g.gate = bot.NewGate(cfg.MaxInFlight, func(ctx context.Context, d time.Duration) error {
@@ -363,11 +363,13 @@ func styleHash(css string) string {
 	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
 }
 
-// pageData is what pageTmpl shows: the question, its reply, or an error.
+// pageData is what pageTmpl shows: the question, its reply, or an error,
+// and, on the page without a reply, the documents (Shelf).
 type pageData struct {
-	Q   string
-	R   *bot.Reply
-	Err string
+	Q     string
+	R     *bot.Reply
+	Err   string
+	Shelf *shelf
 }
 
 // renderPage writes the page with status code.
@@ -378,12 +380,14 @@ func renderPage(w http.ResponseWriter, code int, data pageData) {
 }
 
 var tokenFormTmpl = template.Must(template.New("token").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>quotebot</title>
+<html lang="en"><head>` + pageHead + `<title>quotebot</title>
 <style>` + pageStyle + `</style></head><body>
+<main>
 <h1>quotebot</h1>
 <p>This quotebot asks for its access token once; the browser then keeps a cookie derived from it.</p>
 {{if .Wrong}}<p>That token is not right.</p>{{end}}
-<form method="post" action="/"><input type="password" name="token" autocomplete="current-password" aria-label="access token" autofocus><input type="hidden" name="q" value="{{.Q}}"> <button>Continue</button></form>
+<form method="post" action="/"><label for="token">Access token</label><input type="password" id="token" name="token" autocomplete="current-password" autofocus><input type="hidden" name="q" value="{{.Q}}"> <button>Continue</button></form>
+</main>
 </body></html>`))
 
 // renderTokenForm writes the form that asks for the token, keeping the

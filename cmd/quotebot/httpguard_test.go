@@ -237,7 +237,7 @@ func TestHTTPGuardSettings(t *testing.T) {
 }
 
 // TestServeToken checks every route against every state of the token:
-// without QUOTEBOT_API_TOKEN all is open; with it, / and /api/ask need the
+// without QUOTEBOT_API_TOKEN all is open; with it, /, /doc/{id} and /api/ask need the
 // bearer token (the page also takes the cookie its form sets) and answer
 // 401 otherwise (JSON for the API, the form for the page), while /healthz,
 // /readyz, /metrics and the signed Discord route stay as they are. Every
@@ -272,7 +272,8 @@ func TestServeToken(t *testing.T) {
 		{"api get", "GET", "/api/ask?q=fisheries", "", "api", `"found":true`},
 		{"api post", "POST", "/api/ask", `{"question": "fisheries"}`, "api", `"found":true`},
 		{"page", "GET", "/", "", "page", `name="q"`},
-		{"page with question", "GET", "/?q=fisheries", "", "page", "<b>The statement said China and Peru"},
+		{"page with question", "GET", "/?q=fisheries", "", "page", "<blockquote>The statement said China and Peru"},
+		{"document", "GET", "/doc/china-peru-statement", "", "page", `<p id="p7">`},
 	}
 	states := []struct {
 		name          string

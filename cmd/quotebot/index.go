@@ -21,7 +21,7 @@ Flags:
 
 func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("index", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout)
 	cfg := engineFlags(fs, getenv)
 	strict := fs.Bool("strict", false, "fail (exit status 1, nothing indexed) when any document file cannot be read")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), indexUsage); fs.PrintDefaults() }

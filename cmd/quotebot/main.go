@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 )
@@ -28,6 +29,8 @@ Usage:
   quotebot eval [--corpus DIR] FILE.jsonl...
   quotebot serve [flags]
   quotebot healthcheck [--addr ADDRESS]   exit 0 when serve is ready
+  quotebot calibrate [--sets FILE] [FILE.jsonl...]   fit the answer thresholds
+  quotebot --version
 
 Run "quotebot COMMAND --help" for a command's flags and environment variables.
 `
@@ -121,6 +124,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runHealthcheck(ctx, args[1:], stdout, stderr, getenv)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, mainUsage)
+		return 0
+	case "-version", "--version", "version":
+		fmt.Fprintln(stdout, versionLine(debug.ReadBuildInfo()))
 		return 0
 	default:
 		fmt.Fprintf(stderr, "quotebot: unknown command %q (run quotebot --help)\n", args[0])

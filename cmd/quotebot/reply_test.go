@@ -86,11 +86,11 @@ func TestHTTPReplies(t *testing.T) {
 	}{
 		{name: "answered", q: "fisheries", wantCode: 200,
 			wantAPI:    []string{`"found":true`, `"paragraph":7`},
-			wantPage:   []string{"<blockquote>Both sides met. <b>They agreed on fishing.</b></blockquote>", "<cite>China, Peru to deepen comprehensive strategic partnership · Nov 15, 2024 · ¶7</cite>"},
+			wantPage:   []string{"<blockquote>Both sides met. <b>They agreed on fishing.</b></blockquote>", `<cite><a href="/doc/china-peru-statement#p7">China, Peru to deepen comprehensive strategic partnership · Nov 15, 2024 · ¶7</a></cite>`},
 			unwantPage: []string{"Closest passage"}},
 		{name: "closest", q: "nearby fish farms", wantCode: 200,
 			wantAPI:  []string{`"found":false`, `"passages":[]`, `"closest":[{"id":"seed#7"`},
-			wantPage: []string{"<p>" + lead + "</p>", "<blockquote>Both sides met. <b>They agreed on fishing.</b></blockquote>", "<cite>China, Peru"}},
+			wantPage: []string{"<p>" + lead + "</p>", "<blockquote>Both sides met. <b>They agreed on fishing.</b></blockquote>", `<cite><a href="/doc/china-peru-statement#p7">China, Peru`}},
 		{name: "not covered", q: "football", wantCode: 200,
 			wantAPI:    []string{`"found":false`, `"topics":["fisheries","trade"]`},
 			wantPage:   []string{"<p>The documents do not cover that. They cover: fisheries, trade.</p>"},

@@ -74,7 +74,7 @@ Flags:
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout)
 	cfg := engineFlags(fs, getenv)
 	addr := fs.String("addr", envOr(getenv, "QUOTEBOT_ADDR", ":8080"), "`address` of the HTTP listener")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), serveUsage); fs.PrintDefaults() }
@@ -168,15 +168,16 @@ func (s *server) Open(ctx context.Context) error {
 	s.guard = newHTTPGuard(guardCfg, timeouts.QueueWait, s.metrics)
 	s.docs = newCorpusReport(s.metrics)
 
-	// / and /api/ask answer questions: they take the token when one is set
-	// and an answer slot. The other routes stay open (the chat platforms'
-	// are signed).
+	// /, /doc/{id} and /api/ask show the documents: they take the token
+	// when one is set and an answer slot. The other routes stay open (the
+	// chat platforms' are signed).
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.Handle("GET /api/ask", s.guard.api(s.handleAPIAsk))
 	mux.Handle("POST /api/ask", s.guard.api(s.handleAPIAsk))
 	mux.Handle("GET /{$}", s.guard.page(s.handlePage))
+	mux.Handle("GET /doc/{id...}", s.guard.page(s.handleDoc))
 	if guardCfg.Token != "" {
 		mux.HandleFunc("POST /{$}", s.guard.handleTokenForm)
 	}
@@ -358,32 +359,82 @@ func writeJSONError(w http.ResponseWriter, code int, msg string) {
 	json.NewEncoder(w).Encode(map[string]string{"error": msg})
 }
 
-// pageStyle is the page's only style, inline; pageCSP allows it by its
-// hash, so any change here changes the policy with it.
+// pageStyle is the only style of the page, the document view and the token
+// form, inline; pageCSP allows it by its hash, so any change here changes the
+// policy with it. p:target marks the paragraph a citation links to.
 const pageStyle = `body{font:16px/1.5 system-ui,sans-serif;max-width:44em;margin:2em auto;padding:0 1em}
 blockquote{border-left:4px solid #ccc;margin:1em 0;padding:.2em 1em}cite{color:#555;font-size:.9em}
-input[type=text]{width:75%;font-size:1em;padding:.3em}`
+label{display:block;font-weight:600}input[type=text],input[type=password]{width:calc(100% - 5em);font-size:1em;padding:.3em}
+h1 a,.back a{color:inherit;text-decoration:none}.meta{color:#555}.topics{padding:0}.topics li{display:inline-block;margin:0 1.2em .3em 0}
+.context{font-weight:600;margin-bottom:.2em}.n{color:#888;font-size:.8em;text-decoration:none;margin-right:.3em}
+p:target{background:#fff3b0;outline:.4em solid #fff3b0}`
 
-var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
-	"segments": bot.Segments, "citation": bot.Citation, "source": bot.Source, "locator": bot.Locator,
-	"lines": func(r bot.Reply) []string { return strings.Split(r.Text(nil), "\n") },
-}).Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>quotebot</title>
+// pageHead starts the head of every page: the character set, and a viewport
+// so that phones lay the page out at their own width.
+const pageHead = `<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
+
+// pageFuncs are the functions of the page's templates.
+var pageFuncs = template.FuncMap{
+	"segments": bot.Emphasis, "citation": bot.Citation, "docLink": docLink, "docHref": docHref,
+	"lines":    replyLines,
+	"title":    func(q string) string { return bot.Cut(strings.TrimSpace(q), maxTitleQuestion) },
+	"passages": countPassages,
+}
+
+// replyLines is the reply's text, line by line; none for a reply that only
+// quotes.
+func replyLines(r bot.Reply) []string {
+	if t := r.Text(nil); t != "" {
+		return strings.Split(t, "\n")
+	}
+	return nil
+}
+
+// maxTitleQuestion is how many bytes of the question the page's title
+// shows: a browser tab shows a few words, a question may have 1,000
+// characters.
+const maxTitleQuestion = 80
+
+// pageTmpl is the page: the form, then the reply to its question, or,
+// without one, the documents and their topics. Each reply is the "reply"
+// template and each quoted passage in it the "hit" template, so what an
+// answer carries (its passages, buttons) is added in one place.
+var pageTmpl = template.Must(template.New("page").Funcs(pageFuncs).Parse(`<!doctype html>
+<html lang="en"><head>` + pageHead + `<title>{{with .Q}}{{title .}} — {{end}}quotebot</title>
 <style>` + pageStyle + `</style></head><body>
-<h1>quotebot</h1>
-<form method="get" action="/"><input type="text" name="q" value="{{.Q}}" placeholder="what did they say about…" autofocus> <button>Ask</button></form>
+<main>
+<h1><a href="/">quotebot</a></h1>
+<form method="get" action="/"><label for="q">Your question</label><input type="text" id="q" name="q" value="{{.Q}}" placeholder="what did they say about…" autofocus> <button>Ask</button></form>
 {{if .Err}}<p>{{.Err}}</p>{{end}}
-{{with .R}}{{with lines .}}<p>{{range $i, $l := .}}{{if $i}}<br>{{end}}{{$l}}{{end}}</p>{{end}}
-{{range .Hits}}<blockquote>{{range segments .}}{{if .Bold}}<b>{{.Text}}</b>{{else}}{{.Text}}{{end}}{{end}}</blockquote>
-<cite>{{if .URL}}<a href="{{.URL}}">{{source .}}</a>{{with locator .}} · {{.}}{{end}}{{else}}{{citation .}}{{end}}</cite>{{end}}{{end}}
-</body></html>`))
+{{with .R}}{{template "reply" .}}{{end}}
+{{with .Shelf}}{{template "shelf" .}}{{end}}
+</main>
+</body></html>
+{{define "reply"}}<section class="reply">
+{{with lines .}}<p>{{range $i, $l := .}}{{if $i}}<br>{{end}}{{$l}}{{end}}</p>{{end}}
+{{range .Hits}}{{template "hit" .}}{{end}}
+</section>{{end}}
+{{define "hit"}}<blockquote>{{range segments .}}{{if .Bold}}<b>{{.Text}}</b>{{else}}{{.Text}}{{end}}{{end}}</blockquote>
+<cite><a href="{{docLink .}}">{{citation .}}</a>{{with .URL}} · <a href="{{.}}">source</a>{{end}}</cite>
+{{end}}
+{{define "shelf"}}<section class="shelf">
+<h2>Documents</h2>
+<ul>{{range .Docs}}<li><a href="{{docHref .ID}}">{{or .Title .ID}}</a>{{with .Date}} · {{.}}{{end}} · {{passages .Passages}}</li>
+{{end}}</ul>
+{{with .Topics}}<h2>Topics</h2>
+<ul class="topics">{{range .}}<li><a href="/?q={{.}}">{{.}}</a></li>
+{{end}}</ul>{{end}}
+</section>{{end}}`))
 
-// handlePage serves the page: the form, and the reply to its question.
+// handlePage serves the page: the form, and the reply to its question or,
+// without one, the loaded documents and their topics ("still loading"
+// while the index loads).
 func (s *server) handlePage(w http.ResponseWriter, r *http.Request) {
 	data := pageData{Q: r.URL.Query().Get("q")}
 	status := http.StatusOK
 	switch err := s.engine.ready(); {
 	case strings.TrimSpace(data.Q) == "":
+		data.Shelf, data.Err = s.shelf(r)
 	case err != nil:
 		data.Err = s.notReady(r, err)
 	default:

@@ -97,7 +97,7 @@ func TestIndexListsSkipped(t *testing.T) {
 			}
 		})
 	}
-	if code, _, help := runCLI(t, "", "index", "--help"); code != 0 || !strings.Contains(help, "-strict") {
+	if code, help, _ := runCLI(t, "", "index", "--help"); code != 0 || !strings.Contains(help, "-strict") {
 		t.Errorf("index --help (exit %d) does not document --strict:\n%s", code, help)
 	}
 }
