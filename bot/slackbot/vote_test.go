@@ -1,73 +1,21 @@
 package slackbot
 
 import (
-	"context"
 	"encoding/json"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/quotebot/quotebot/bot"
+	"github.com/quotebot/quotebot/bot/internal/votetest"
 )
 
-// voteStore is a bot.FeedbackStore in memory that hands each vote to votes.
-type voteStore struct {
-	mu      sync.Mutex
-	answers map[string]bot.AnswerRecord
-	votes   chan bot.Vote
-}
-
-func newVoteStore() *voteStore {
-	return &voteStore{answers: map[string]bot.AnswerRecord{}, votes: make(chan bot.Vote, 10)}
-}
-
-func (s *voteStore) RecordAnswer(_ context.Context, a bot.AnswerRecord) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.answers[a.ID] = a
-	return nil
-}
-
-func (s *voteStore) Vote(_ context.Context, v bot.Vote) (bot.AnswerRecord, error) {
-	s.mu.Lock()
-	a, ok := s.answers[v.AnswerID]
-	s.mu.Unlock()
-	if !ok {
-		return a, bot.ErrUnknownAnswer
-	}
-	s.votes <- v
-	return a, nil
-}
-
-func (s *voteStore) next(t *testing.T) bot.Vote {
-	t.Helper()
-	select {
-	case v := <-s.votes:
-		return v
-	case <-time.After(wait):
-		t.Fatalf("no vote recorded within %s", wait)
-		return bot.Vote{}
-	}
-}
-
-// withVotes configures a harness's Bot to record votes in store, through a
-// Responder whose Observe hook keeps the replies, as serve wires it.
-func withVotes(store *voteStore) func(*Config) {
-	return func(c *Config) {
-		fb, err := bot.NewFeedback(bot.FeedbackConfig{Store: store, KeepQuestions: true})
-		if err != nil {
-			panic(err)
-		}
-		resp, err := bot.NewResponder(bot.ResponderConfig{Answerer: c.Answerer, Observe: fb.Observe})
-		if err != nil {
-			panic(err)
-		}
-		c.Responder, c.Feedback = resp, fb
-	}
+// withVotes configures a harness's Bot to record votes in store (see
+// votetest.Store.Voting).
+func withVotes(t *testing.T, store *votetest.Store) func(*Config) {
+	return func(c *Config) { c.Responder, c.Feedback = store.Voting(t, c.Answerer) }
 }
 
 // voteButtons finds the 👍 and 👎 buttons in a message's blocks (as Slack
@@ -131,21 +79,21 @@ func voteClick(answerID string, up bool, responseURL string) map[string]any {
 // click records the vote, with the voter's team and user id, and tells the
 // voter alone "Thanks — noted." without touching the answer.
 func TestHTTPVote(t *testing.T) {
-	store := newVoteStore()
-	h := start(t, withVotes(store))
+	store := votetest.New()
+	h := start(t, withVotes(t, store))
 	h.mustPost(t, "/slack/events", jsonType, eventJSON("EvV1", mention("<@UBOT> what about fisheries?")), nil)
 	answerID := voteButtons(t, h.f.next(t, mPost).blocks())
 	if !bot.ValidAnswerID(answerID) {
 		t.Fatalf("the answer has no vote buttons with its id (%q)", answerID)
 	}
-	if a := store.answers[answerID]; a.Kind != bot.KindAnswered || a.Question != "what about fisheries?" || a.Passages[0] != fisheryHit.ID {
+	if a := store.Answer(answerID); a.Kind != bot.KindAnswered || a.Question != "what about fisheries?" || a.Passages[0] != fisheryHit.ID {
 		t.Errorf("the reply kept is %+v", a)
 	}
 
 	for _, up := range []bool{false, true} {
 		click, _ := json.Marshal(voteClick(answerID, up, h.f.responseURL("vote")))
 		h.mustPost(t, "/slack/interactions", formType, url.Values{"payload": {string(click)}}.Encode(), nil)
-		v := store.next(t)
+		v := store.Next(t, wait)
 		if v != (bot.Vote{AnswerID: answerID, Up: up, Platform: bot.PlatformSlack, User: "T1/U2"}) {
 			t.Errorf("vote recorded %+v", v)
 		}
@@ -162,22 +110,22 @@ func TestHTTPVote(t *testing.T) {
 // TestHTTPVoteUnknownAnswer: a click naming an answer the store does not
 // have records nothing and says so to the voter.
 func TestHTTPVoteUnknownAnswer(t *testing.T) {
-	store := newVoteStore()
-	h := start(t, withVotes(store))
+	store := votetest.New()
+	h := start(t, withVotes(t, store))
 	click, _ := json.Marshal(voteClick(strings.Repeat("f", 32), true, h.f.responseURL("old")))
 	h.mustPost(t, "/slack/interactions", formType, url.Values{"payload": {string(click)}}.Encode(), nil)
 	if c := h.f.next(t, mResponse); c.text() != bot.VoteUnknown || c.JSON["response_type"] != "ephemeral" {
 		t.Errorf("acknowledged with %v", c.JSON)
 	}
-	if len(store.votes) != 0 {
+	if store.Pending() != 0 {
 		t.Error("a vote on an unknown answer was recorded")
 	}
 }
 
 // TestVoteButtons: which replies carry 👍 / 👎, beside the share button.
 func TestVoteButtons(t *testing.T) {
-	store := newVoteStore()
-	h := start(t, withVotes(store))
+	store := votetest.New()
+	h := start(t, withVotes(t, store))
 	cmd := func(text string) string {
 		t.Helper()
 		return h.mustPost(t, "/slack/commands", formType, commandForm(text, h.f.responseURL("c")), nil)
@@ -219,8 +167,8 @@ func TestVoteButtons(t *testing.T) {
 // TestSocketVote: a click arriving over Socket Mode is acknowledged on the
 // socket and recorded like one over HTTP.
 func TestSocketVote(t *testing.T) {
-	store := newVoteStore()
-	h, s := startSocket(t, withVotes(store))
+	store := votetest.New()
+	h, s := startSocket(t, withVotes(t, store))
 	s.envelope("events_api", "env-v1", rawEvent("EvV3", dm("fisheries?")), 0)
 	s.readAck()
 	answerID := voteButtons(t, h.f.next(t, mPost).blocks())
@@ -228,7 +176,7 @@ func TestSocketVote(t *testing.T) {
 	if a := s.readAck(); a.EnvelopeID != "env-v2" {
 		t.Errorf("ack %+v", a)
 	}
-	if v := store.next(t); v.AnswerID != answerID || v.Up || v.User != "T1/U2" {
+	if v := store.Next(t, wait); v.AnswerID != answerID || v.Up || v.User != "T1/U2" {
 		t.Errorf("vote recorded %+v", v)
 	}
 	if c := h.f.next(t, mResponse); c.text() != bot.VoteThanks || c.JSON["response_type"] != "ephemeral" {
