@@ -28,6 +28,7 @@ Usage:
   quotebot eval [--corpus DIR] FILE.jsonl...
   quotebot serve [flags]
   quotebot healthcheck [--addr ADDRESS]   exit 0 when serve is ready
+  quotebot gaps [--json] [--forget]       what the documents did not answer well
 
 Run "quotebot COMMAND --help" for a command's flags and environment variables.
 `
@@ -119,6 +120,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runServe(ctx, args[1:], stdout, stderr, getenv)
 	case "healthcheck":
 		err = runHealthcheck(ctx, args[1:], stdout, stderr, getenv)
+	case "gaps":
+		err = runGaps(ctx, args[1:], stdout, stderr, getenv)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, mainUsage)
 		return 0
