@@ -249,7 +249,7 @@ func TestVoteFromSlack(t *testing.T) {
 		t.Errorf("metrics do not count the vote:\n%s", grepLines(metrics, "quotebot_votes"))
 	}
 	code, text, _ := fs.gaps(t)
-	if code != 0 || !strings.Contains(text, "1 questions in the last 90 days") || !strings.Contains(text, "fishery — 1 👎") ||
+	if code != 0 || !strings.Contains(text, "1 question in the last 90 days") || !strings.Contains(text, "fishery — 1 👎") ||
 		!strings.Contains(text, "“what did they say about fisheries?”") {
 		t.Errorf("gaps text:\n%s", text)
 	}

@@ -101,8 +101,12 @@ func gapsSummary(rep gapsReport) string {
 	if t.Questions == 0 {
 		return fmt.Sprintf("No questions in the last %d days that the documents did not answer well.", rep.KeepDays)
 	}
-	s := fmt.Sprintf("%d questions in the last %d days that the documents did not answer well (%s).",
-		t.Questions, rep.KeepDays, groupCounts(t.Counts))
+	noun := "questions"
+	if t.Questions == 1 {
+		noun = "question"
+	}
+	s := fmt.Sprintf("%d %s in the last %d days that the documents did not answer well (%s).",
+		t.Questions, noun, rep.KeepDays, groupCounts(t.Counts))
 	if t.WithoutText > 0 {
 		s += fmt.Sprintf(" %d of them are counted without their text", t.WithoutText)
 		if !rep.KeepQuestions {
