@@ -127,6 +127,9 @@ func (s *Store) Gaps(ctx context.Context, terms func(string) []string) (Report, 
 // replies not covered or closest, and every answer voted down (from its
 // reply, or from its votes when the reply itself is no longer kept).
 func (s *Store) gapItems(ctx context.Context) ([]item, error) {
+	if err := s.flush(ctx); err != nil {
+		return nil, err
+	}
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT a.id, a.at, a.kind, COALESCE(a.question, ''),
 			(SELECT COUNT(*) FROM votes v WHERE v.answer_id = a.id AND v.up = 0) AS downs

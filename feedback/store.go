@@ -27,6 +27,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -89,14 +90,45 @@ type Options struct {
 	// Now is the clock of the times recorded and of Prune; default
 	// time.Now.
 	Now func() time.Time
+	// OnError, when set, is told of a failure to write replies that
+	// RecordAnswer had queued; default: none.
+	OnError func(error)
 }
 
+// Tuning of the writes, with reasons.
+const (
+	// queueSize is how many replies RecordAnswer queues before it waits
+	// for the writer: far more than the answers in flight at once (32 per
+	// surface), so answering never waits on the disk.
+	queueSize = 1024
+	// maxBatch is how many queued replies one transaction writes: one
+	// commit per reply costs about as much as the answer itself, one per
+	// batch is shared.
+	maxBatch = 256
+)
+
 // Store is an open feedback database. It is safe for concurrent use.
+// Replies are written in the background, in batches (RecordAnswer only
+// queues them); every other method first writes what is queued, so it
+// sees every reply recorded before it was called.
 type Store struct {
-	db   *sql.DB
-	salt []byte
-	now  func() time.Time
-	path string
+	db      *sql.DB
+	salt    []byte
+	now     func() time.Time
+	onError func(error)
+	path    string
+
+	mu      sync.RWMutex // guards closed against sends on queue
+	closed  bool
+	queue   chan queued
+	flushes chan chan error
+	done    chan struct{}
+}
+
+// queued is a reply waiting to be written, with its time.
+type queued struct {
+	rec bot.AnswerRecord
+	at  int64
 }
 
 // Open opens the database at path, creating it (and its folder) when it
@@ -127,11 +159,13 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	// connection makes the writes of this process queue here instead of
 	// failing with SQLITE_BUSY.
 	db.SetMaxOpenConns(1)
-	s := &Store{db: db, now: opts.Now, path: path}
+	s := &Store{db: db, now: opts.Now, onError: opts.OnError, path: path,
+		queue: make(chan queued, queueSize), flushes: make(chan chan error), done: make(chan struct{})}
 	if err := s.init(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("feedback database %s: %w", path, err)
 	}
+	go s.writeLoop()
 	return s, nil
 }
 
@@ -175,8 +209,114 @@ func (s *Store) init(ctx context.Context) error {
 // Path is the database file's path.
 func (s *Store) Path() string { return s.path }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close writes the replies queued and closes the database. The Store must
+// not be used after.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if !s.closed {
+		s.closed = true
+		close(s.queue)
+	}
+	s.mu.Unlock()
+	<-s.done
+	return s.db.Close()
+}
+
+// errClosed is returned by a Store's methods after Close.
+var errClosed = errors.New("the feedback database is closed")
+
+// writeLoop writes queued replies in batches until Close, and answers each
+// flush request once what was queued before it is written.
+func (s *Store) writeLoop() {
+	defer close(s.done)
+	for {
+		select {
+		case q, ok := <-s.queue:
+			if !ok {
+				return
+			}
+			batch, open := s.drain([]queued{q}, maxBatch)
+			if err := s.writeBatch(batch); err != nil && s.onError != nil {
+				s.onError(err)
+			}
+			if !open {
+				return
+			}
+		case reply := <-s.flushes:
+			batch, _ := s.drain(nil, queueSize)
+			reply <- s.writeBatch(batch)
+		}
+	}
+}
+
+// drain adds to batch what is queued now, up to max in all, without
+// waiting; open is false once the queue is closed and empty.
+func (s *Store) drain(batch []queued, max int) (_ []queued, open bool) {
+	for len(batch) < max {
+		select {
+		case q, ok := <-s.queue:
+			if !ok {
+				return batch, false
+			}
+			batch = append(batch, q)
+		default:
+			return batch, true
+		}
+	}
+	return batch, true
+}
+
+// writeBatch writes replies in one transaction.
+func (s *Store) writeBatch(batch []queued) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	ctx := context.Background()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("record answers: %w", err)
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO answers (id, at, platform, kind, question, passages) VALUES (?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("record answers: %w", err)
+	}
+	defer stmt.Close()
+	for _, q := range batch {
+		passages, _ := json.Marshal(nonNil(q.rec.Passages))
+		if _, err := stmt.ExecContext(ctx, q.rec.ID, q.at, string(q.rec.Platform), q.rec.Kind.String(), nullable(q.rec.Question), string(passages)); err != nil {
+			return fmt.Errorf("record answers: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("record answers: %w", err)
+	}
+	return nil
+}
+
+// flush writes the replies queued so far and returns the writer's error.
+func (s *Store) flush(ctx context.Context) error {
+	s.mu.RLock()
+	closed := s.closed
+	s.mu.RUnlock()
+	if closed {
+		return errClosed
+	}
+	reply := make(chan error, 1)
+	select {
+	case s.flushes <- reply:
+	case <-s.done:
+		return errClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-reply:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
 
 // userHash is the keyed hash a voter is known by: HMAC-SHA256 of the
 // platform and the user id under the database's salt, in hex.
@@ -196,18 +336,22 @@ func nullable(s string) any {
 	return s
 }
 
-// RecordAnswer keeps a reply; recording the same id again changes nothing.
+// RecordAnswer queues a reply to be kept, timed now; it waits only when
+// queueSize replies are waiting already (until ctx ends). Recording the
+// same id again changes nothing. A failure to write it goes to
+// Options.OnError.
 func (s *Store) RecordAnswer(ctx context.Context, a bot.AnswerRecord) error {
-	passages, err := json.Marshal(nonNil(a.Passages))
-	if err != nil {
-		return err
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return errClosed
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT OR IGNORE INTO answers (id, at, platform, kind, question, passages) VALUES (?, ?, ?, ?, ?, ?)`,
-		a.ID, s.now().Unix(), string(a.Platform), a.Kind.String(), nullable(a.Question), string(passages))
-	if err != nil {
-		return fmt.Errorf("record answer: %w", err)
+	select {
+	case s.queue <- queued{rec: a, at: s.now().Unix()}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("record answer: %w", ctx.Err())
 	}
-	return nil
 }
 
 func nonNil(ids []string) []string {
@@ -221,6 +365,9 @@ func nonNil(ids []string) []string {
 // the same voter's earlier vote on that answer; bot.ErrUnknownAnswer when
 // the answer is not in the database.
 func (s *Store) Vote(ctx context.Context, v bot.Vote) (bot.AnswerRecord, error) {
+	if err := s.flush(ctx); err != nil {
+		return bot.AnswerRecord{}, fmt.Errorf("record vote: %w", err)
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return bot.AnswerRecord{}, fmt.Errorf("record vote: %w", err)
@@ -289,6 +436,9 @@ func (s *Store) Forget(ctx context.Context) (int64, error) {
 // truncates the write-ahead log, so what they removed is gone from the
 // files too (secure_delete zeroes it in the pages written).
 func (s *Store) erase(ctx context.Context, stmt1, stmt2 string, args ...any) (int64, error) {
+	if err := s.flush(ctx); err != nil {
+		return 0, err
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err

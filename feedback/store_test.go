@@ -180,6 +180,7 @@ func TestSaltKept(t *testing.T) {
 	}
 	mustRecord(t, s, bot.AnswerRecord{ID: id("a1"), Kind: bot.KindAnswered, Platform: bot.PlatformPage})
 	mustVote(t, s, bot.Vote{AnswerID: id("a1"), Up: true, Platform: bot.PlatformPage, User: "cookie"})
+	mustRecord(t, s, bot.AnswerRecord{ID: id("a2"), Kind: bot.KindClosest, Platform: bot.PlatformPage}) // still queued
 	s.Close()
 	s, err = Open(t.Context(), path, Options{})
 	if err != nil {
@@ -190,8 +191,29 @@ func TestSaltKept(t *testing.T) {
 	if got := votes(t, s); len(got) != 1 {
 		t.Errorf("votes after reopening: %q, want the re-vote to replace the vote", got)
 	}
+	if _, err := s.Vote(t.Context(), bot.Vote{AnswerID: id("a2"), Platform: bot.PlatformPage, User: "cookie"}); err != nil {
+		t.Errorf("a reply queued when the store closed was not written: %v", err)
+	}
+	if err := s.RecordAnswer(t.Context(), bot.AnswerRecord{ID: id("a3")}); err != nil {
+		t.Fatal(err)
+	}
 	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("database file mode %v (%v), want 0600", fi.Mode().Perm(), err)
+	}
+}
+
+// TestClosed: a closed store refuses work instead of panicking.
+func TestClosed(t *testing.T) {
+	s, err := Open(t.Context(), filepath.Join(t.TempDir(), FileName), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if err := s.RecordAnswer(t.Context(), bot.AnswerRecord{ID: id("a1")}); !errors.Is(err, errClosed) {
+		t.Errorf("RecordAnswer after Close: %v", err)
+	}
+	if _, err := s.Vote(t.Context(), bot.Vote{AnswerID: id("a1")}); !errors.Is(err, errClosed) {
+		t.Errorf("Vote after Close: %v", err)
 	}
 }
 

@@ -42,7 +42,10 @@ func (s *server) openFeedback(ctx context.Context) (*bot.Feedback, error) {
 	}
 	// Opening takes milliseconds (busy_timeout bounds a wait for a lock);
 	// a serve stopped meanwhile still opens, then shuts down as usual.
-	store, forgotten, pruned, err := openFeedbackStore(context.WithoutCancel(ctx), cfg, s.cfg.DB, feedback.Options{Now: s.now})
+	store, forgotten, pruned, err := openFeedbackStore(context.WithoutCancel(ctx), cfg, s.cfg.DB, feedback.Options{
+		Now:     s.now,
+		OnError: func(err error) { s.logger.Error("feedback database: replies not recorded", "err", err) },
+	})
 	if err != nil {
 		return nil, err
 	}
