@@ -142,6 +142,16 @@ type Reply struct {
 	Err error
 	// RetryAfter is, for KindRateLimited, how long the asker should wait.
 	RetryAfter time.Duration
+	// ID names the answer of a KindAnswered, KindClosest or KindNotCovered
+	// reply, for votes on it (see Feedback): 32 hex digits, random, new for
+	// every reply; "" for the other kinds.
+	ID string
+}
+
+// Votable reports whether people may vote on the reply: it quotes
+// passages (KindAnswered or KindClosest) and has an ID.
+func (r Reply) Votable() bool {
+	return r.ID != "" && (r.Kind == KindAnswered || r.Kind == KindClosest)
 }
 
 // Hits are the passages the reply quotes: the answer's passages for
@@ -197,4 +207,10 @@ type Outcome struct {
 	// Observers that log or keep it must honour the operator's choice to
 	// keep questions or not.
 	Question string
+	// AnswerID is the reply's ID (Reply.ID): set for KindAnswered,
+	// KindClosest and KindNotCovered.
+	AnswerID string
+	// Passages are the ids of the passages the reply quotes (Reply.Hits),
+	// best first.
+	Passages []string
 }

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -122,8 +124,13 @@ func (r *Responder) Respond(ctx context.Context, req Request) Reply {
 	if reply.Answer.Passages == nil {
 		reply.Answer.Passages = []Hit{}
 	}
+	switch reply.Kind {
+	case KindAnswered, KindClosest, KindNotCovered:
+		reply.ID = newAnswerID()
+	}
 	if r.cfg.Observe != nil {
-		r.cfg.Observe(Outcome{Platform: req.Platform, Kind: reply.Kind, Latency: time.Since(start), Question: reply.Question})
+		r.cfg.Observe(Outcome{Platform: req.Platform, Kind: reply.Kind, Latency: time.Since(start), Question: reply.Question,
+			AnswerID: reply.ID, Passages: hitIDs(reply.Hits())})
 	}
 	return reply
 }
@@ -169,6 +176,23 @@ func (r *Responder) respond(ctx context.Context, req Request) Reply {
 		return Reply{Kind: KindError, Question: q, Err: err}
 	}
 	return Reply{Kind: kindOf(ans), Answer: ans, Question: q}
+}
+
+// newAnswerID is a new random Reply.ID: 128 bits in hex, so ids never
+// collide and cannot be guessed.
+func newAnswerID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// hitIDs are the ids of hits, in order; nil for none.
+func hitIDs(hits []Hit) []string {
+	var ids []string
+	for _, h := range hits {
+		ids = append(ids, h.ID)
+	}
+	return ids
 }
 
 // kindOf is the kind of reply an answer makes: quoted passages answer;

@@ -27,7 +27,7 @@ func (b *Bot) startAnswer(a ask) <-chan reply {
 	}
 	go func() {
 		defer b.end()
-		out <- render(b.resp.Respond(b.ctx, bot.Request{
+		out <- b.render(b.resp.Respond(b.ctx, bot.Request{
 			Question: a.question, Platform: bot.PlatformDiscord, User: a.user,
 			Usage: a.usage, Wait: bot.DefaultWait, ID: a.id,
 		}))
@@ -84,6 +84,7 @@ const (
 	OutcomeUnauthorized = "unauthorized" // a request to the endpoint failed its signature check
 	OutcomeTooLarge     = "too_large"    // a request body over MaxInteractionBody
 	OutcomeBadRequest   = "bad_request"  // a request that is no interaction the endpoint handles
+	OutcomeVoted        = "voted"        // a vote was handled and the voter told how it went
 )
 
 // Kinds of event passed to Config.Observe.
@@ -91,4 +92,5 @@ const (
 	EventInteraction = "interaction" // an `ask` command over the gateway or the endpoint
 	EventMessage     = "message"     // a mention or a direct message
 	EventHTTP        = "http"        // a request to the interactions endpoint, before it is an `ask`
+	EventVote        = "vote"        // a click on 👍 or 👎, over the gateway or the endpoint
 )

@@ -1,6 +1,8 @@
 // Package discordbot answers questions in Discord: the `/ask` slash command
 // over the gateway or over an HTTP interactions endpoint, and `@bot question`
-// mentions and direct messages over the gateway. It is the only package that
+// mentions and direct messages over the gateway. With a bot.Feedback, every
+// reply that quotes passages carries 👍 / 👎 buttons (message components)
+// whose clicks are recorded and acknowledged to the voter alone. It is the only package that
 // imports discordgo; the answering and the shared rendering come from bot.
 package discordbot
 
@@ -104,6 +106,12 @@ type Config struct {
 	Responder *bot.Responder
 	// Answerer answers the questions when Responder is nil.
 	Answerer bot.Answerer
+	// Feedback, when set, records votes: replies that quote passages get
+	// 👍 and 👎 buttons, and a click (a component interaction, over the
+	// gateway or the endpoint) is recorded and acknowledged to the voter
+	// alone. The Responder's Observe hook must keep the replies
+	// (bot.Feedback.Observe) for votes to find them. Nil: no buttons.
+	Feedback *bot.Feedback
 	// Deduper remembers the interactions and messages answered, so one
 	// replayed is answered once; keys start with "discord:". Default: a
 	// bot.MemoryDeduper with its defaults.

@@ -40,8 +40,9 @@ var (
 // 401 and nothing else happens. PING gets PONG; `ask` gets the answer
 // (type 4) or, when the answer takes longer than Config.AnswerDeadline, a
 // deferral (type 5) and an edit of the original response through the
-// webhook endpoints, which need no bot token. Without a public key every
-// request gets 401.
+// webhook endpoints, which need no bot token; a click on a vote button is
+// recorded and answered with a message only the voter sees (type 4,
+// flags 64). Without a public key every request gets 401.
 func (b *Bot) InteractionsHandler() http.Handler {
 	return http.HandlerFunc(b.serveInteraction)
 }
@@ -79,25 +80,41 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	i := hi.interaction()
+	// event and handle are what the interaction is and how it is answered.
+	var event string
+	var handle func(respond func(*discordgo.InteractionResponse) error)
 	switch i.Type {
 	case discordgo.InteractionPing:
 		b.observe(EventHTTP, OutcomePong)
 		writeJSON(w, &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
 		return
 	case discordgo.InteractionApplicationCommand:
+		question, private, ok := askOptions(i)
+		if !ok {
+			b.observe(EventHTTP, OutcomeBadRequest)
+			http.Error(w, "unknown command", http.StatusBadRequest)
+			return
+		}
+		event = EventInteraction
+		handle = func(respond func(*discordgo.InteractionResponse) error) {
+			b.replyInteraction(i, question, private, respond)
+		}
+	case discordgo.InteractionMessageComponent:
+		v, ok := b.voteOf(i)
+		if !ok {
+			b.observe(EventHTTP, OutcomeBadRequest)
+			http.Error(w, "unknown component", http.StatusBadRequest)
+			return
+		}
+		event = EventVote
+		handle = func(respond func(*discordgo.InteractionResponse) error) { b.replyVote(i, v, respond) }
 	default:
 		b.observe(EventHTTP, OutcomeBadRequest)
 		http.Error(w, "unsupported interaction type "+strconv.Itoa(int(i.Type)), http.StatusBadRequest)
 		return
 	}
-	question, private, ok := askOptions(i)
-	if !ok {
-		b.observe(EventHTTP, OutcomeBadRequest)
-		http.Error(w, "unknown command", http.StatusBadRequest)
-		return
-	}
 	if !b.claim("discord:interaction:" + i.ID) {
-		b.observe(EventInteraction, OutcomeDuplicate)
+		b.observe(event, OutcomeDuplicate)
 		http.Error(w, "interaction already handled", http.StatusConflict)
 		return
 	}
@@ -106,9 +123,7 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer b.end()
-	b.replyInteraction(i, question, private, func(resp *discordgo.InteractionResponse) error {
-		return writeJSON(w, resp)
-	})
+	handle(func(resp *discordgo.InteractionResponse) error { return writeJSON(w, resp) })
 }
 
 // httpInteraction is what the interactions endpoint reads of a request:
@@ -133,8 +148,10 @@ type httpInteraction struct {
 		ID string `json:"id"`
 	} `json:"user"`
 	Data struct {
-		Name    string `json:"name"`
-		Options []struct {
+		Name          string                  `json:"name"`
+		CustomID      string                  `json:"custom_id"`
+		ComponentType discordgo.ComponentType `json:"component_type"`
+		Options       []struct {
 			Name  string                                 `json:"name"`
 			Type  discordgo.ApplicationCommandOptionType `json:"type"`
 			Value any                                    `json:"value"`
@@ -158,6 +175,9 @@ func (hi *httpInteraction) interaction() *discordgo.Interaction {
 			data.Options = append(data.Options, &discordgo.ApplicationCommandInteractionDataOption{Name: o.Name, Type: o.Type, Value: o.Value})
 		}
 		i.Data = data
+	}
+	if hi.Type == discordgo.InteractionMessageComponent {
+		i.Data = discordgo.MessageComponentInteractionData{CustomID: hi.Data.CustomID, ComponentType: hi.Data.ComponentType}
 	}
 	return i
 }
@@ -193,13 +213,18 @@ func writeJSON(w http.ResponseWriter, v any) error {
 	return json.NewEncoder(w).Encode(v)
 }
 
-// onInteractionCreate answers `ask` interactions arriving over the gateway.
+// onInteractionCreate answers `ask` interactions and clicks on vote
+// buttons arriving over the gateway.
 func (b *Bot) onInteractionCreate(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
 	defer b.recoverPanic("interaction")
 	if !b.begin() {
 		return
 	}
 	defer b.end()
+	if ic.Interaction != nil && ic.Type == discordgo.InteractionMessageComponent {
+		b.onVote(ic.Interaction)
+		return
+	}
 	if ic.Interaction == nil || ic.Type != discordgo.InteractionApplicationCommand {
 		b.observe(EventInteraction, OutcomeIgnored)
 		return
@@ -215,6 +240,23 @@ func (b *Bot) onInteractionCreate(_ *discordgo.Session, ic *discordgo.Interactio
 		return
 	}
 	b.replyInteraction(i, question, private, func(resp *discordgo.InteractionResponse) error {
+		return b.session.InteractionRespond(i, resp, discordgo.WithContext(b.ctx))
+	})
+}
+
+// onVote answers a component interaction from the gateway: a click on a
+// vote button is recorded and acknowledged; any other is ignored.
+func (b *Bot) onVote(i *discordgo.Interaction) {
+	v, ok := b.voteOf(i)
+	if !ok {
+		b.observe(EventVote, OutcomeIgnored)
+		return
+	}
+	if !b.claim("discord:interaction:" + i.ID) {
+		b.observe(EventVote, OutcomeDuplicate)
+		return
+	}
+	b.replyVote(i, v, func(resp *discordgo.InteractionResponse) error {
 		return b.session.InteractionRespond(i, resp, discordgo.WithContext(b.ctx))
 	})
 }

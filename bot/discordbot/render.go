@@ -22,9 +22,10 @@ const (
 // reply is one rendered answer, ready for any of Discord's message shapes.
 type reply struct {
 	// outcome is the name of the reply's kind (bot.Kind.String).
-	outcome string
-	content string
-	embeds  []*discordgo.MessageEmbed
+	outcome    string
+	content    string
+	embeds     []*discordgo.MessageEmbed
+	components []discordgo.MessageComponent // the 👍 / 👎 buttons, or none
 }
 
 // noMentions is allowed_mentions with an empty parse list: nothing in a
@@ -37,6 +38,7 @@ func (r reply) interactionData(flags discordgo.MessageFlags) *discordgo.Interact
 	return &discordgo.InteractionResponseData{
 		Content:         r.content,
 		Embeds:          r.nonNilEmbeds(),
+		Components:      r.components,
 		AllowedMentions: noMentions(),
 		Flags:           flags,
 	}
@@ -45,7 +47,11 @@ func (r reply) interactionData(flags discordgo.MessageFlags) *discordgo.Interact
 func (r reply) webhookEdit() *discordgo.WebhookEdit {
 	content := r.content
 	embeds := r.nonNilEmbeds()
-	return &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, AllowedMentions: noMentions()}
+	edit := &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, AllowedMentions: noMentions()}
+	if r.components != nil {
+		edit.Components = &r.components
+	}
+	return edit
 }
 
 func (r reply) messageSend(replyTo *discordgo.Message) *discordgo.MessageSend {
@@ -53,6 +59,7 @@ func (r reply) messageSend(replyTo *discordgo.Message) *discordgo.MessageSend {
 	return &discordgo.MessageSend{
 		Content:         r.content,
 		Embeds:          r.nonNilEmbeds(),
+		Components:      r.components,
 		AllowedMentions: noMentions(),
 		Reference: &discordgo.MessageReference{
 			MessageID:       replyTo.ID,

@@ -55,13 +55,18 @@ func (b *Bot) ask(ctx context.Context, q question, turn *bot.Turn, wait time.Dur
 	})
 }
 
-// render formats a reply to q for Slack.
-func render(r bot.Reply, q question) message {
-	var share string
+// render formats a reply to q for Slack: with the "Share in channel"
+// button when q offers it, and 👍 / 👎 under a reply people may vote on
+// when the Bot records votes.
+func (b *Bot) render(r bot.Reply, q question) message {
+	var acts actions
 	if q.share {
-		share = r.Question
+		acts.share = r.Question
 	}
-	return renderReply(r, q.header, share)
+	if b.cfg.Feedback != nil && r.Votable() {
+		acts.vote = r.ID
+	}
+	return renderReply(r, q.header, acts)
 }
 
 // post sends msg to a channel (in a thread when thread is set), retrying

@@ -121,7 +121,7 @@ func (b *Bot) toEvent(inner slackevents.EventsAPIInnerEvent) (event, bool) {
 // answerEvent delivers the reply to e where it was asked and returns the
 // outcome, OutcomeUndelivered when Slack did not take it.
 func (b *Bot) answerEvent(ctx context.Context, e event, r bot.Reply) string {
-	err := b.post(ctx, e.channel, e.thread, render(r, e.q))
+	err := b.post(ctx, e.channel, e.thread, b.render(r, e.q))
 	if err == nil {
 		return r.Kind.String()
 	}
@@ -189,7 +189,7 @@ func (b *Bot) answerCommand(ctx context.Context, cmd slack.SlashCommand, q quest
 		b.log.Warn("slack: too busy to answer; asked to ask again", "max_in_flight", b.cfg.MaxInFlight,
 			"surface", SurfaceCommand, "channel", cmd.ChannelID, "user", cmd.UserID)
 	}
-	msg := render(r, q)
+	msg := b.render(r, q)
 	select {
 	case ready <- msg:
 		return r.Kind.String()
@@ -216,13 +216,21 @@ func (b *Bot) deliverLate(cmd slack.SlashCommand, msg message) {
 }
 
 // onInteraction handles a click, already acknowledged: "Share in channel"
-// answers the button's question again, in its turn (see spawnTurn).
+// answers the button's question again, in its turn (see spawnTurn); 👍 or
+// 👎 records a vote (see vote).
 func (b *Bot) onInteraction(ic slack.InteractionCallback) {
 	if ic.Type != slack.InteractionTypeBlockActions {
 		return
 	}
 	for _, a := range ic.ActionCallback.BlockActions {
-		if a == nil || a.ActionID != shareActionID {
+		if a == nil {
+			continue
+		}
+		if a.ActionID == voteUpActionID || a.ActionID == voteDownActionID {
+			b.vote(ic, a)
+			return
+		}
+		if a.ActionID != shareActionID {
 			continue
 		}
 		s := share{user: ic.User.ID, channel: ic.Channel.ID, url: ic.ResponseURL}
@@ -258,7 +266,7 @@ func (b *Bot) answerShare(ctx context.Context, s share, q question, r bot.Reply)
 	case bot.KindError, bot.KindTooLong, bot.KindRateLimited:
 		kind = slack.ResponseTypeEphemeral // tell the asker only
 	}
-	if err := b.respond(ctx, s.url, kind, render(r, q)); err != nil {
+	if err := b.respond(ctx, s.url, kind, b.render(r, q)); err != nil {
 		b.log.Error("slack: share not delivered", "user", s.user, "channel", s.channel, "err", err)
 		return OutcomeUndelivered
 	}
@@ -272,4 +280,29 @@ func (b *Bot) answerShare(ctx context.Context, s share, q question, r bot.Reply)
 		}
 	}
 	return r.Kind.String()
+}
+
+// vote records a click on 👍 or 👎 (the button's value is the answer's
+// id) in the background, and tells the voter alone how it went through
+// the click's response_url. The voter is known by team and user id, which
+// the Feedback's store keeps only hashed.
+func (b *Bot) vote(ic slack.InteractionCallback, a *slack.BlockAction) {
+	if b.cfg.Feedback == nil {
+		b.log.Debug("slack: a vote, but votes are not recorded")
+		return
+	}
+	team := ic.Team.ID
+	if team == "" {
+		team = ic.User.TeamID
+	}
+	v := bot.Vote{AnswerID: a.Value, Up: a.ActionID == voteUpActionID, Platform: bot.PlatformSlack, User: team + "/" + ic.User.ID}
+	url := ic.ResponseURL
+	b.spawn("vote", func(ctx context.Context) {
+		ctx, cancel := context.WithTimeout(ctx, b.cfg.AnswerTimeout)
+		defer cancel()
+		text := b.cfg.Feedback.Vote(ctx, v)
+		if err := b.respond(ctx, url, slack.ResponseTypeEphemeral, renderText(escape(text))); err != nil {
+			b.log.Warn("slack: vote acknowledgement not delivered", "channel", ic.Channel.ID, "err", err)
+		}
+	})
 }

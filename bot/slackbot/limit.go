@@ -85,4 +85,4 @@ func (b *Bot) tellBusy(ctx context.Context, t turn) string {
 }
 
 // busyMessage is the reply that tells the asker to ask again.
-var busyMessage = renderReply(bot.Reply{Kind: bot.KindBusy}, "", "")
+var busyMessage = renderReply(bot.Reply{Kind: bot.KindBusy}, "", actions{})

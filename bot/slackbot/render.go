@@ -18,9 +18,27 @@ const (
 	maxFallback    = 3000 // characters we put in the plain-text fallback
 )
 
-// shareActionID names the "Share in channel" button; its value is the
-// question, which the interaction answers again in the channel.
-const shareActionID = "quotebot_share"
+// The buttons under quoted passages, in one actions block.
+const (
+	// actionsBlockID names the actions block.
+	actionsBlockID = "quotebot_actions"
+	// shareActionID names the "Share in channel" button; its value is the
+	// question, which the interaction answers again in the channel.
+	shareActionID = "quotebot_share"
+	// voteUpActionID and voteDownActionID name the 👍 and 👎 buttons; the
+	// value of each is the answer's id (bot.Reply.ID).
+	voteUpActionID   = "quotebot_vote_up"
+	voteDownActionID = "quotebot_vote_down"
+)
+
+// actions are the buttons under quoted passages.
+type actions struct {
+	// share is the question the "Share in channel" button asks again in
+	// the channel; "" for no button.
+	share string
+	// vote is the answer id the 👍 and 👎 buttons name; "" for none.
+	vote string
+}
 
 // message is one reply: Block Kit blocks and the plain-text fallback that
 // notifications and old clients show. Text is already escaped for Slack.
@@ -60,14 +78,13 @@ func unescape(s string) string { return unescaper.Replace(s) }
 
 // renderReply renders a reply for Slack. header, when set, is mrkdwn shown
 // above an answer, closest passages or "not covered" (already escaped);
-// shareQuestion, when set, adds the "Share in channel" button under quoted
-// passages.
-func renderReply(r bot.Reply, header, shareQuestion string) message {
+// acts are the buttons under quoted passages.
+func renderReply(r bot.Reply, header string, acts actions) message {
 	switch r.Kind {
 	case bot.KindAnswered:
-		return renderQuotes(r.Hits(), header, "", shareQuestion)
+		return renderQuotes(r.Hits(), header, "", acts)
 	case bot.KindClosest:
-		return renderQuotes(r.Hits(), header, r.Text(escape), shareQuestion)
+		return renderQuotes(r.Hits(), header, r.Text(escape), acts)
 	case bot.KindNotCovered:
 		if header != "" {
 			return renderText(header + "\n" + r.Text(escape))
@@ -79,23 +96,22 @@ func renderReply(r bot.Reply, header, shareQuestion string) message {
 // renderAnswer renders a found answer: its passages quoted (see
 // renderQuotes).
 func renderAnswer(ans bot.Answer, header, shareQuestion string) message {
-	return renderQuotes(ans.Passages, header, "", shareQuestion)
+	return renderQuotes(ans.Passages, header, "", actions{share: shareQuestion})
 }
 
 // renderQuotes renders passages: each as a quote whose highlight is bold,
 // then its citation. header, when set, is mrkdwn shown above them, then
-// lead (both already escaped); shareQuestion, when set, adds the "Share in
-// channel" button that re-asks it.
-func renderQuotes(hits []bot.Hit, header, lead, shareQuestion string) message {
+// lead (both already escaped); acts are the buttons under them.
+func renderQuotes(hits []bot.Hit, header, lead string, acts actions) message {
 	var blocks []slack.Block
 	for _, s := range []string{header, lead} {
 		if s != "" {
 			blocks = append(blocks, sectionBlock(s))
 		}
 	}
-	share := shareQuestion != "" && utf8.RuneCountInString(shareQuestion) <= maxButtonValue
+	buttons := actionButtons(acts)
 	room := maxBlocks - len(blocks)
-	if share {
+	if len(buttons) > 0 {
 		room--
 	}
 	if n := room / 2; len(hits) > n {
@@ -107,12 +123,32 @@ func renderQuotes(hits []bot.Hit, header, lead, shareQuestion string) message {
 			citationBlock(h),
 		)
 	}
-	if share {
-		button := slack.NewButtonBlockElement(shareActionID, shareQuestion,
-			slack.NewTextBlockObject(slack.PlainTextType, "Share in channel", false, false))
-		blocks = append(blocks, slack.NewActionBlock(shareActionID, button))
+	if len(buttons) > 0 {
+		blocks = append(blocks, slack.NewActionBlock(actionsBlockID, buttons...))
 	}
 	return message{Text: fallback(header, lead, hits), Blocks: blocks}
+}
+
+// actionButtons are the buttons of acts: "Share in channel" when there is
+// a question to share that fits a button's value, then 👍 and 👎 when
+// there is an answer to vote on.
+func actionButtons(acts actions) []slack.BlockElement {
+	var buttons []slack.BlockElement
+	if acts.share != "" && utf8.RuneCountInString(acts.share) <= maxButtonValue {
+		buttons = append(buttons, slack.NewButtonBlockElement(shareActionID, acts.share,
+			slack.NewTextBlockObject(slack.PlainTextType, "Share in channel", false, false)))
+	}
+	if acts.vote != "" {
+		for _, v := range []struct{ id, emoji, label string }{
+			{voteUpActionID, "👍", "Helpful"},
+			{voteDownActionID, "👎", "Not helpful"},
+		} {
+			button := slack.NewButtonBlockElement(v.id, acts.vote, slack.NewTextBlockObject(slack.PlainTextType, v.emoji, true, false))
+			button.AccessibilityLabel = v.label
+			buttons = append(buttons, button)
+		}
+	}
+	return buttons
 }
 
 // maxLinkURL is the longest document URL citation links to; a longer one

@@ -125,7 +125,7 @@ func TestRenderClosest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := renderReply(r, tt.header, tt.share)
+			m := renderReply(r, tt.header, actions{share: tt.share})
 			sections, contexts := texts(t, m)
 			if len(sections) != len(tt.wantSections) {
 				t.Fatalf("sections %q, want %d", sections, len(tt.wantSections))

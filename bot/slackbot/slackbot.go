@@ -1,6 +1,8 @@
 // Package slackbot answers questions in Slack: @mentions in channels (in the
 // mention's thread), direct messages, and a slash command whose ephemeral
-// answer has a "Share in channel" button. It receives Slack's requests over
+// answer has a "Share in channel" button; with a bot.Feedback, every reply
+// that quotes passages carries 👍 / 👎 buttons whose clicks are recorded and
+// acknowledged to the voter alone. It receives Slack's requests over
 // Socket Mode or over HTTP (Events API, slash commands and interactivity,
 // each signed with the app's signing secret) and replies with Block Kit
 // messages through the Web API.
@@ -64,6 +66,11 @@ type Config struct {
 	Responder *bot.Responder
 	// Answerer answers the questions when Responder is nil.
 	Answerer bot.Answerer
+	// Feedback, when set, records votes: replies that quote passages get
+	// 👍 and 👎 buttons, and a click is recorded and acknowledged to the
+	// voter alone. The Responder's Observe hook must keep the replies
+	// (bot.Feedback.Observe) for votes to find them. Nil: no buttons.
+	Feedback *bot.Feedback
 	// Top is how many passages an answer quotes; default bot.DefaultTop.
 	Top int
 	// MaxQuestion is ignored.

@@ -31,6 +31,7 @@ Usage:
   quotebot healthcheck [--addr ADDRESS]   exit 0 when serve is ready
   quotebot calibrate [--sets FILE] [FILE.jsonl...]   fit the answer thresholds
   quotebot --version
+  quotebot gaps [--json] [--forget]       what the documents did not answer well
 
 Run "quotebot COMMAND --help" for a command's flags and environment variables.
 `
@@ -122,6 +123,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runServe(ctx, args[1:], stdout, stderr, getenv)
 	case "healthcheck":
 		err = runHealthcheck(ctx, args[1:], stdout, stderr, getenv)
+	case "gaps":
+		err = runGaps(ctx, args[1:], stdout, stderr, getenv)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, mainUsage)
 		return 0

@@ -22,15 +22,17 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/quotebot/quotebot/bot"
+	"github.com/quotebot/quotebot/feedback"
 )
 
 // platformEnv is what serve hands each chat platform: routes to add, the
 // Responder every surface shares (its engine waits for the index), the
-// Deduper of chat events, a logger, a metrics registry and the environment
+// Feedback that records votes, the Deduper of chat events, a logger, a metrics registry and the environment
 // to read its settings from.
 type platformEnv struct {
 	Mux       *http.ServeMux
 	Responder *bot.Responder
+	Feedback  *bot.Feedback
 	Deduper   bot.Deduper
 	Logger    *slog.Logger
 	Metrics   prometheus.Registerer
@@ -67,7 +69,8 @@ SLACK_BOT_TOKEN, SLACK_APP_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL,
 DISCORD_BOT_TOKEN, DISCORD_APP_ID, DISCORD_PUBLIC_KEY, DISCORD_GUILD_ID, DISCORD_API_URL,
 DISCORD_MESSAGE_CONTENT, DISCORD_SHARD_ID, DISCORD_SHARD_COUNT,
 QUOTEBOT_RATE, QUOTEBOT_BURST, QUOTEBOT_TRUST_PROXY, QUOTEBOT_REDIS_URL,
-QUOTEBOT_LOG_FORMAT, QUOTEBOT_LOG_LEVEL, QUOTEBOT_LOG_QUESTIONS.
+QUOTEBOT_LOG_FORMAT, QUOTEBOT_LOG_LEVEL, QUOTEBOT_LOG_QUESTIONS,
+QUOTEBOT_DATA, QUOTEBOT_KEEP_QUESTIONS, QUOTEBOT_KEEP_DAYS.
 
 Flags:
 `
@@ -77,6 +80,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	fs.SetOutput(stdout)
 	cfg := engineFlags(fs, getenv)
 	addr := fs.String("addr", envOr(getenv, "QUOTEBOT_ADDR", ":8080"), "`address` of the HTTP listener")
+	data := dataFlag(fs, getenv)
 	fs.Usage = func() { fmt.Fprint(fs.Output(), serveUsage); fs.PrintDefaults() }
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -89,7 +93,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	start := time.Now()
-	s := &server{cfg: *cfg, addr: *addr, logger: logCfg.newLogger(stderr), logQuestions: logCfg.Questions, getenv: getenv}
+	s := &server{cfg: *cfg, addr: *addr, data: *data, logger: logCfg.newLogger(stderr), logQuestions: logCfg.Questions, getenv: getenv}
 	if err := s.Open(ctx); err != nil {
 		return err
 	}
@@ -128,6 +132,20 @@ type server struct {
 
 	// logQuestions adds the question to HTTP request log lines.
 	logQuestions bool
+
+	// The feedback database (serve_feedback.go). data is the --data
+	// folder ("" means beside the index); now, when set, is its clock;
+	// pruneEvery, when set, replaces the daily pruning's period, and
+	// pruned, when set, is told after each pruning (tests synchronise on
+	// it).
+	data          string
+	now           func() time.Time
+	pruneEvery    time.Duration
+	pruned        func(rows int64)
+	store         *feedback.Store
+	feedback      *bot.Feedback
+	keepDays      int
+	keepQuestions bool
 	// started names the chat platforms Open started.
 	started []string
 	// rate is the per-asker rate limit; dedupe the chat platforms'
@@ -155,14 +173,23 @@ func (s *server) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.responder, err = bot.NewResponder(bot.ResponderConfig{
-		Answerer: s.engine, Observe: newReplyMetrics(s.metrics).observe, Logger: s.logger, Limiter: limiter,
-	})
-	if err != nil {
+	// The Redis URL is checked before the feedback database is opened, so
+	// a bad setting is refused with one line and nothing written.
+	if s.dedupe, err = newChatDeduper(ctx, s.getenv, s.logger, s.metrics); err != nil {
 		return err
 	}
-	s.dedupe, err = newChatDeduper(ctx, s.getenv, s.logger, s.metrics)
+	if s.feedback, err = s.openFeedback(ctx); err != nil {
+		s.dedupe.Close()
+		s.stopAll()
+		return err
+	}
+	replies := newReplyMetrics(s.metrics)
+	s.responder, err = bot.NewResponder(bot.ResponderConfig{
+		Answerer: s.engine, Logger: s.logger, Limiter: limiter,
+		Observe: func(o bot.Outcome) { replies.observe(o); s.feedback.Observe(o) },
+	})
 	if err != nil {
+		s.stopAll()
 		return err
 	}
 	s.guard = newHTTPGuard(guardCfg, timeouts.QueueWait, s.metrics)
@@ -182,6 +209,7 @@ func (s *server) Open(ctx context.Context) error {
 		mux.HandleFunc("POST /{$}", s.guard.handleTokenForm)
 	}
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics, promhttp.HandlerOpts{}))
+	s.feedbackRoutes(mux)
 	if guardCfg.Token == "" {
 		s.logger.Warn("the HTTP API and page are open to anyone who can reach them; set QUOTEBOT_API_TOKEN to require a token", "max_in_flight", guardCfg.MaxInFlight)
 	} else {
@@ -191,6 +219,7 @@ func (s *server) Open(ctx context.Context) error {
 	ln, err := net.Listen("tcp", s.addr)
 	if err != nil {
 		s.dedupe.Close()
+		s.stopAll()
 		return fmt.Errorf("listen on %s: %w", s.addr, err)
 	}
 	s.ln = ln
@@ -234,7 +263,7 @@ func (s *server) Open(ctx context.Context) error {
 	}()
 
 	env := platformEnv{
-		Mux: mux, Responder: s.responder, Deduper: s.dedupe,
+		Mux: mux, Responder: s.responder, Feedback: s.feedback, Deduper: s.dedupe,
 		Logger: s.logger, Metrics: s.metrics, Getenv: s.getenv,
 	}
 	for _, p := range platforms {
@@ -413,6 +442,7 @@ var pageTmpl = template.Must(template.New("page").Funcs(pageFuncs).Parse(`<!doct
 {{define "reply"}}<section class="reply">
 {{with lines .}}<p>{{range $i, $l := .}}{{if $i}}<br>{{end}}{{$l}}{{end}}</p>{{end}}
 {{range .Hits}}{{template "hit" .}}{{end}}
+{{template "vote" .}}
 </section>{{end}}
 {{define "hit"}}<blockquote>{{range segments .}}{{if .Bold}}<b>{{.Text}}</b>{{else}}{{.Text}}{{end}}{{end}}</blockquote>
 <cite><a href="{{docLink .}}">{{citation .}}</a>{{with .URL}} · <a href="{{.}}">source</a>{{end}}</cite>

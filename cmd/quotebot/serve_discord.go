@@ -15,11 +15,11 @@ import (
 
 // discordEventsHelp describes quotebot_discord_events_total from the
 // adapter's constants.
-var discordEventsHelp = fmt.Sprintf("Discord events by kind (%s, %s, %s) and outcome (the kind of reply delivered: %s; or %s).",
-	discordbot.EventInteraction, discordbot.EventMessage, discordbot.EventHTTP, bot.KindNames(),
+var discordEventsHelp = fmt.Sprintf("Discord events by kind (%s, %s, %s, %s) and outcome (the kind of reply delivered: %s; or %s).",
+	discordbot.EventInteraction, discordbot.EventMessage, discordbot.EventHTTP, discordbot.EventVote, bot.KindNames(),
 	strings.Join([]string{discordbot.OutcomeDeferred, discordbot.OutcomeDuplicate, discordbot.OutcomeIgnored,
 		discordbot.OutcomeForbidden, discordbot.OutcomeSendFailed, discordbot.OutcomePong, discordbot.OutcomeUnauthorized,
-		discordbot.OutcomeTooLarge, discordbot.OutcomeBadRequest}, ", "))
+		discordbot.OutcomeTooLarge, discordbot.OutcomeBadRequest, discordbot.OutcomeVoted}, ", "))
 
 // startDiscord starts the Discord integration (docs/discord.md) when
 // DISCORD_BOT_TOKEN or DISCORD_PUBLIC_KEY is set. With the token it checks
@@ -64,6 +64,7 @@ func startDiscord(ctx context.Context, env platformEnv) (func(), error) {
 		ShardCount:     shardCount,
 		Logger:         env.Logger.With("platform", "discord"),
 		Responder:      env.Responder,
+		Feedback:       env.Feedback,
 		Deduper:        env.Deduper,
 		Observe:        func(kind, outcome string) { events.WithLabelValues(kind, outcome).Inc() },
 	})

@@ -26,6 +26,7 @@ func startSlack(ctx context.Context, env platformEnv) (func(), error) {
 		SigningSecret: env.Getenv("SLACK_SIGNING_SECRET"),
 		APIURL:        env.Getenv("SLACK_API_URL"),
 		Responder:     env.Responder,
+		Feedback:      env.Feedback,
 		Deduper:       env.Deduper,
 		Logger:        env.Logger.With("platform", "slack"),
 	}
