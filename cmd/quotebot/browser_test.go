@@ -57,8 +57,7 @@ func TestBrowser(t *testing.T) {
 	steps := []browserStep{
 		{"the empty page lists the documents", stepEmptyPage},
 		{"ask a question in the form", stepAsk},
-		// A vote on the answer goes here, once the page has its buttons:
-		// a step that clicks the answer's 👍 and checks the thanks.
+		{"vote on the answer, then go back to it", stepVote},
 		{"follow the citation to its paragraph", stepFollowCitation},
 	}
 	for _, st := range steps {
@@ -172,6 +171,31 @@ func stepAsk(b *browserRun, ctx context.Context) error {
 		return fmt.Errorf("title %q", title)
 	}
 	return b.screenshot(ctx, "answer")
+}
+
+// stepVote clicks the answer's 👍 (a plain form POST, no JavaScript): the
+// thanks is shown, and its link leads back to the answer.
+func stepVote(b *browserRun, ctx context.Context) error {
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`form[action="/vote"] button[value="up"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`p[role="status"]`)),
+	); err != nil {
+		return err
+	}
+	thanks, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`p[role="status"]`)))
+	if err != nil {
+		return err
+	}
+	if !strings.Contains(thanks, "Thanks") {
+		return fmt.Errorf("after the vote the page says %q", thanks)
+	}
+	if err := b.screenshot(ctx, "voted"); err != nil {
+		return err
+	}
+	return chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`main a`)),
+		chromedp.WaitVisible(chromedp.CSS("blockquote")),
+	)
 }
 
 // stepFollowCitation clicks the answer's citation: the document opens at
