@@ -122,8 +122,8 @@ func (s *server) feedbackRoutes(mux *http.ServeMux) {
 // set, which the page calls with the reply.
 var voteForm = template.Must(pageTmpl.New("vote").Parse(`{{if .Votable}}<form method="post" action="/vote">` +
 	`<input type="hidden" name="answer" value="{{.ID}}"><input type="hidden" name="q" value="{{.Answer.Question}}">` +
-	`Did this answer your question? <button name="vote" value="up" aria-label="Helpful">👍</button> ` +
-	`<button name="vote" value="down" aria-label="Not helpful">👎</button></form>{{end}}`))
+	`Did this answer your question? <button name="vote" value="up" aria-label="Helpful">👍 Yes</button> ` +
+	`<button name="vote" value="down" aria-label="Not helpful">👎 No</button></form>{{end}}`))
 
 var voteDoneTmpl = template.Must(template.New("voted").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>quotebot</title>
