@@ -53,6 +53,7 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if err != nil {
 		return err
 	}
+	noteBuild(stderr, "ask", cfg.DB, eng.Stats())
 	if fromStdin {
 		return askLines(ctx, eng, *top, stdin, stdout)
 	}

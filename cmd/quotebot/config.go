@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -162,10 +165,47 @@ func isDocument(path string) bool {
 	return slices.Contains(corpus.Extensions, strings.ToLower(filepath.Ext(path)))
 }
 
-// openEngine loads the corpus and opens (or builds) its index.
+// openEngine opens the index of the corpus, building it when it is missing
+// or out of date; the documents are read only then (see engineSource).
 func openEngine(ctx context.Context, c engineConfig) (*retrieval.Engine, error) {
-	if err := c.Validate(); err != nil {
+	cfg, src, err := c.retrievalConfig()
+	if err != nil {
 		return nil, err
+	}
+	eng, err := retrieval.OpenSource(ctx, src, cfg)
+	if err != nil {
+		return nil, indexError(c.DB, err)
+	}
+	return eng, nil
+}
+
+// buildIndex brings the index of the corpus up to date without loading it.
+func buildIndex(ctx context.Context, c engineConfig) (retrieval.Stats, string, error) {
+	cfg, src, err := c.retrievalConfig()
+	if err != nil {
+		return retrieval.Stats{}, "", err
+	}
+	st, err := retrieval.Build(ctx, src, cfg)
+	if err != nil {
+		return st, "", indexError(c.DB, err)
+	}
+	return st, cfg.Embedder.ID(), nil
+}
+
+// indexError words an error of opening the index at db; a path that is not
+// a place for an index is named in the error itself.
+func indexError(db string, err error) error {
+	if errors.Is(err, retrieval.ErrNotIndex) {
+		return err
+	}
+	return fmt.Errorf("open index %s: %w", db, err)
+}
+
+// retrievalConfig validates c and returns the embedder, the index path and
+// the documents' source.
+func (c engineConfig) retrievalConfig() (retrieval.Config, retrieval.Source, error) {
+	if err := c.Validate(); err != nil {
+		return retrieval.Config{}, retrieval.Source{}, err
 	}
 	var emb retrieval.Embedder
 	if c.Embedder == "local" {
@@ -174,18 +214,70 @@ func openEngine(ctx context.Context, c engineConfig) (*retrieval.Engine, error) 
 		var err error
 		emb, err = retrieval.NewProvider(retrieval.ProviderConfig{Provider: c.Embedder, Model: c.Model, URL: c.URL, APIKey: c.APIKey})
 		if err != nil {
-			return nil, err
+			return retrieval.Config{}, retrieval.Source{}, err
 		}
 	}
-	docs, err := loadCorpus(c)
-	if err != nil {
-		return nil, err
+	return retrieval.Config{Embedder: emb, Path: c.DB}, engineSource(c), nil
+}
+
+// engineSource is the corpus of c as a retrieval.Source: its key hashes the
+// options that shape passages and every document file's path and bytes,
+// so an index built from the same files loads without parsing them. A
+// file that cannot be read leaves the key empty, and loadCorpus reports it.
+func engineSource(c engineConfig) retrieval.Source {
+	src := retrieval.Source{Load: func() ([]corpus.Document, error) { return loadCorpus(c) }}
+	h := sha256.New()
+	fmt.Fprintf(h, "quotebot-corpus/1\x00max-passage=%d\x00", c.MaxPassage)
+	fsys, root := corpus.Seed(), "."
+	switch {
+	case c.Corpus == "":
+		fmt.Fprint(h, "seed\x00")
+	case isDocument(c.Corpus) && !isDir(c.Corpus):
+		fsys, root = os.DirFS(filepath.Dir(c.Corpus)), filepath.Base(c.Corpus)
+		fmt.Fprint(h, "file\x00")
+	default:
+		fsys = os.DirFS(c.Corpus)
+		fmt.Fprint(h, "folder\x00")
 	}
-	eng, err := retrieval.Open(ctx, docs, retrieval.Config{Embedder: emb, Path: c.DB})
-	if err != nil {
-		return nil, fmt.Errorf("open index %s: %w", c.DB, err)
+	// Every file with a document's extension counts, hidden ones too: a
+	// superset of what corpus.Load reads, so no change goes unseen.
+	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !isDocument(p) {
+			return nil
+		}
+		f, err := fsys.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		fh := sha256.New()
+		n, err := io.Copy(fh, f)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00%x\x00", p, n, fh.Sum(nil))
+		return nil
+	})
+	if err == nil {
+		src.Key = "files:" + hex.EncodeToString(h.Sum(nil))
 	}
-	return eng, nil
+	return src
+}
+
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
+}
+
+// noteBuild tells a command's user, on w, why it built the index instead
+// of loading it; it says nothing when the index was loaded.
+func noteBuild(w io.Writer, command, db string, st retrieval.Stats) {
+	if !st.Loaded && st.Reason != "" {
+		fmt.Fprintf(w, "quotebot %s: indexed %d passages in %s (%d embedded, %d reused): %s\n", command, st.Passages, db, st.Embedded, st.Reused, st.Reason)
+	}
 }
 
 // lazyAnswerer is the engine of `serve`: it answers once the index has

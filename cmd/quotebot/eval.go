@@ -51,6 +51,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err != nil {
 		return err
 	}
+	noteBuild(stderr, "eval", cfg.DB, eng.Stats())
 	var all []retrieval.EvalQuestion
 	for i, set := range sets {
 		res, m, err := retrieval.Evaluate(ctx, eng.Answer, set)
