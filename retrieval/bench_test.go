@@ -2,7 +2,9 @@ package retrieval
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -146,4 +148,42 @@ func bruteForceTop(vecs [][]float32, q []float32, k int) []int {
 		out[i] = t.i
 	}
 	return out
+}
+
+// BenchmarkBuild builds a persistent index of 10,000 synthetic passages
+// from nothing: analysis, embedding with the built-in embedder, writing.
+func BenchmarkBuild(b *testing.B) {
+	docs := []corpus.Document{syntheticDoc(b, 10_000)}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		st, err := Build(ctx, Docs(docs), Config{Path: filepath.Join(b.TempDir(), "index")})
+		if err != nil || st.Embedded != 10_000 {
+			b.Fatalf("build: %+v %v", st, err)
+		}
+	}
+	b.ReportMetric(float64(b.N)*10_000/b.Elapsed().Seconds(), "passages/s")
+}
+
+// BenchmarkLoad opens an up-to-date persistent index of 10,000 and 100,000
+// synthetic passages, as ask and serve do when the documents have not
+// changed.
+func BenchmarkLoad(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		src := Docs([]corpus.Document{syntheticDoc(b, n)})
+		src.Load = func() ([]corpus.Document, error) { return nil, errors.New("loaded the documents") }
+		dir := filepath.Join(b.TempDir(), "index")
+		if _, err := Build(context.Background(), Docs([]corpus.Document{syntheticDoc(b, n)}), Config{Path: dir}); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				e, err := OpenSource(context.Background(), src, Config{Path: dir})
+				if err != nil || !e.Stats().Loaded {
+					b.Fatalf("open: %v", err)
+				}
+			}
+		})
+	}
 }

@@ -16,10 +16,41 @@ type passageData struct {
 	// their counts (at most maxTF) in tfs.
 	terms []uint32
 	tfs   []uint16
-	// words counts the passage's content words (its BM25 length).
-	words int32
-	// topics are its candidate topics (see topicCandidates).
-	topics []topicCand
+	// length counts the passage's content words (its BM25 length).
+	length int32
+	// topics are its candidate topics (see topicCandidates), their words
+	// numbered in a table of words.
+	topics topicCands
+}
+
+// tables number the terms and the topic words analysis finds.
+type tables struct {
+	terms, words *vocab
+}
+
+func newTables() tables { return tables{terms: newVocab(), words: newVocab()} }
+
+// scratch is what one analysis goroutine keeps between passages: its own
+// copies of ids it has looked up (sparing the shared tables' lock), what it
+// knows of words, and a term count.
+type scratch struct {
+	terms, words map[string]uint32
+	memo         nominalMemo
+	tf           map[uint32]int
+}
+
+func newScratch() *scratch {
+	return &scratch{terms: map[string]uint32{}, words: map[string]uint32{}, memo: nominalMemo{}, tf: map[uint32]int{}}
+}
+
+// lookup returns the id of s in v, through the goroutine's copy local.
+func lookup(v *vocab, local map[string]uint32, s string) uint32 {
+	id, ok := local[s]
+	if !ok {
+		id = v.id(s)
+		local[s] = id
+	}
+	return id
 }
 
 // vocab assigns ids to terms as analysis finds them, from any number of
@@ -89,27 +120,22 @@ func sortTerms(d *passageData) {
 	}
 }
 
-// analyzeAll analyzes the passages whose index is in todo (all of them
-// when todo is nil) into data[i], using every processor; term ids come from
-// v. It stops early, with ctx's error, when ctx ends.
-func (a *analyzer) analyzeAll(ctx context.Context, texts func(i int) string, todo []int, data []passageData, v *vocab) error {
+// analyzeAll analyzes the passages whose index is in todo into data[i],
+// using every processor; ids come from tb.
+// It stops early, with ctx's error, when ctx ends.
+func (a *analyzer) analyzeAll(ctx context.Context, texts func(i int) string, todo []int, data []passageData, tb tables) error {
 	n := len(todo)
-	if todo == nil {
-		n = len(data)
-	}
 	workers := min(runtime.GOMAXPROCS(0), max(n, 1))
 	var next sync.Mutex
 	pos := 0
-	// Passages are handed out in small batches: a worker's own cache of
-	// term ids spares it the shared vocabulary's lock for terms it has seen.
+	// Passages are handed out in small batches.
 	const batch = 64
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			local := map[string]uint32{}
-			tf := map[uint32]int{}
+			sc := newScratch()
 			for {
 				next.Lock()
 				from := pos
@@ -118,12 +144,8 @@ func (a *analyzer) analyzeAll(ctx context.Context, texts func(i int) string, tod
 				if from >= n || ctx.Err() != nil {
 					return
 				}
-				for j := from; j < min(from+batch, n); j++ {
-					i := j
-					if todo != nil {
-						i = todo[j]
-					}
-					data[i] = a.analyze(texts(i), v, local, tf)
+				for _, i := range todo[from:min(from+batch, n)] {
+					data[i] = a.analyze(texts(i), tb, sc)
 				}
 			}
 		}()
@@ -132,25 +154,17 @@ func (a *analyzer) analyzeAll(ctx context.Context, texts func(i int) string, tod
 	return ctx.Err()
 }
 
-// analyze derives one passage's data; local caches term ids and tf is
-// scratch space, both owned by the calling goroutine.
-func (a *analyzer) analyze(text string, v *vocab, local map[string]uint32, tf map[uint32]int) passageData {
+// analyze derives one passage's data.
+func (a *analyzer) analyze(text string, tb tables, sc *scratch) passageData {
 	toks := tokenize(text)
-	clear(tf)
-	words := a.exactTermsOf(text, toks, func(term string) {
-		id, ok := local[term]
-		if !ok {
-			id = v.id(term)
-			local[term] = id
-		}
-		tf[id]++
-	})
-	d := passageData{terms: make([]uint32, 0, len(tf)), tfs: make([]uint16, 0, len(tf)), words: int32(words)}
-	for id, c := range tf {
+	clear(sc.tf)
+	n := a.exactTermsOf(text, toks, func(term string) { sc.tf[lookup(tb.terms, sc.terms, term)]++ })
+	d := passageData{terms: make([]uint32, 0, len(sc.tf)), tfs: make([]uint16, 0, len(sc.tf)), length: int32(n)}
+	for id, c := range sc.tf {
 		d.terms = append(d.terms, id)
 		d.tfs = append(d.tfs, uint16(min(c, maxTF)))
 	}
-	d.topics = a.topicCandidates(text, toks)
+	d.topics = a.topicCandidates(text, toks, sc.memo, func(w string) uint32 { return lookup(tb.words, sc.words, w) })
 	return d
 }
 

@@ -111,6 +111,9 @@ type Stats struct {
 	// Reused counts the vectors Open took from the previous index instead of
 	// embedding them again.
 	Reused int
+	// Analyzed counts the passages whose text Open analyzed; the others'
+	// terms and topic candidates came from the previous index.
+	Analyzed int
 	// Reason says why a persistent index was built rather than loaded
 	// ("there is no index yet", "the documents changed: 3 new passages, 1
 	// gone"); empty when it was loaded or there is none.
@@ -141,11 +144,16 @@ func OpenSource(ctx context.Context, src Source, cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	data := make([]passageData, len(e.passages))
-	v := newVocab()
-	if err := e.an.analyzeAll(ctx, e.passageText, nil, data, v); err != nil {
+	all := make([]int, len(data))
+	for i := range all {
+		all[i] = i
+	}
+	tb := newTables()
+	if err := e.an.analyzeAll(ctx, e.passageText, all, data, tb); err != nil {
 		return nil, err
 	}
-	e.derive(v.finish(data), data)
+	e.stats.Analyzed = len(data)
+	e.derive(tb.terms.finish(data), tb.words.terms, data)
 	var vecs []float32
 	dim, err := e.streamVectors(ctx, nil, func(i int, vec []float32) error {
 		if vecs == nil {
@@ -200,16 +208,16 @@ func (e *Engine) setPassages(docs []corpus.Document) error {
 func (e *Engine) passageText(i int) string { return e.passages[i].Text }
 
 // derive makes the corpus-wide structures from per-passage data whose
-// term ids index terms.
-func (e *Engine) derive(terms []string, data []passageData) {
+// term ids index terms and topic words index words.
+func (e *Engine) derive(terms, words []string, data []passageData) {
 	start, docs, tfs := buildPostings(len(terms), data)
 	lens := make([]int32, len(data))
-	cands := make([][]topicCand, len(data))
+	cands := make([]topicCands, len(data))
 	for i, d := range data {
-		lens[i], cands[i] = d.words, d.topics
+		lens[i], cands[i] = d.length, d.topics
 	}
 	e.lex = newLexIndex(terms, start, docs, tfs, lens)
-	e.topics = e.findTopics(cands)
+	e.topics = e.findTopics(cands, words)
 }
 
 // Len is the number of passages indexed.
@@ -241,14 +249,14 @@ func (e *Engine) fillCollection(ctx context.Context, vecs []float32, dim int) er
 	if err != nil {
 		return fmt.Errorf("create collection: %w", err)
 	}
-	errs := make([]error, len(e.passages))
-	// AddDocuments starts a goroutine per document; a fixed few do as well.
-	parallel(len(e.passages), func(i int) {
+	// One goroutine: AddDocuments would start one per document, and two
+	// that add at once contend for the collection's lock more than they
+	// gain.
+	for i, p := range e.passages {
 		v := vecs[i*dim : (i+1)*dim : (i+1)*dim]
-		errs[i] = col.AddDocument(ctx, chromem.Document{ID: e.passages[i].ID, Embedding: v})
-	})
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("add passages: %w", err)
+		if err := col.AddDocument(ctx, chromem.Document{ID: p.ID, Embedding: v}); err != nil {
+			return fmt.Errorf("add passage %s: %w", p.ID, err)
+		}
 	}
 	if col.Count() != len(e.passages) {
 		return fmt.Errorf("the collection holds %d passages, want %d", col.Count(), len(e.passages))

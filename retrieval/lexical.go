@@ -102,7 +102,7 @@ func (ix *lexIndex) passageTerms() []passageData {
 	off := 0
 	for i := range out {
 		c := int(count[i])
-		out[i] = passageData{terms: ids[off : off : off+c], tfs: tfs[off : off : off+c], words: ix.lens[i]}
+		out[i] = passageData{terms: ids[off : off : off+c], tfs: tfs[off : off : off+c], length: ix.lens[i]}
 		off += c
 	}
 	for t := range len(ix.terms) {

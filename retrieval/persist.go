@@ -84,6 +84,9 @@ type wanted struct {
 	embedder, analysis, source string
 }
 
+// errUnknownSource is why an index is rebuilt for a Source without a key.
+var errUnknownSource = staleError{"the documents could not be identified without loading them"}
+
 func (e *Engine) want(src Source) wanted {
 	return wanted{embedder: e.emb.ID(), analysis: analysisID(), source: src.Key}
 }
@@ -153,7 +156,7 @@ func checkManifest(dir string, want wanted) (manifestFile, error) {
 		return m, staleError{fmt.Sprintf("the embedder changed (the index holds %s vectors)", m.meta.Embedder)}
 	case m.meta.Analysis != want.analysis:
 		return m, staleError{"quotebot's text analysis changed"}
-	case want.source == "" || m.meta.Source != want.source:
+	case m.meta.Source != want.source:
 		return m, staleError{"the documents changed"}
 	}
 	return m, nil
@@ -194,8 +197,7 @@ func openIndex(dir string, want wanted) (*snapshot, snapshotMeta, error) {
 func (e *Engine) openPersistent(ctx context.Context, src Source, path string) (*Engine, error) {
 	path = filepath.Clean(path)
 	want := e.want(src)
-	err := e.load(path, want)
-	if err == nil {
+	if src.Key != "" && e.load(path, want) == nil {
 		return e, nil
 	}
 	unlock, err := e.prepare(ctx, path)
@@ -203,41 +205,48 @@ func (e *Engine) openPersistent(ctx context.Context, src Source, path string) (*
 		return nil, err
 	}
 	defer unlock()
-	reason := ""
-	if err := e.load(path, want); err == nil {
-		return e, nil
-	} else {
-		reason = reasonOf(err)
+	err = errUnknownSource
+	if src.Key != "" {
+		if err = e.load(path, want); err == nil {
+			return e, nil
+		}
 	}
+	reason := reasonOf(err)
 	if err := e.rebuild(ctx, src, path, want, reason); err != nil {
 		return nil, err
 	}
-	built := &Engine{emb: e.emb, an: e.an, byID: map[string]int{}}
-	want.source = src.Key
-	if err := built.load(path, want); err != nil {
+	// The engine answers from what later processes load, not from what the
+	// build left in memory.
+	built := e.stats
+	if err := e.load(path, want); err != nil {
 		return nil, fmt.Errorf("load the index just built: %w", err)
 	}
-	built.stats = e.stats
-	built.stats.Loaded = false
-	return built, nil
+	e.stats = built
+	return e, nil
 }
 
 // buildPersistent brings the index at path up to date without loading it.
 func (e *Engine) buildPersistent(ctx context.Context, src Source, path string) (Stats, error) {
 	path = filepath.Clean(path)
 	want := e.want(src)
-	meta, err := e.check(path, want)
-	if err == nil {
-		return Stats{Loaded: true, Passages: meta.Passages}, nil
+	check := func() (Stats, error) {
+		if src.Key == "" {
+			return Stats{}, errUnknownSource
+		}
+		meta, err := e.check(path, want)
+		return Stats{Loaded: true, Passages: meta.Passages}, err
+	}
+	if st, err := check(); err == nil {
+		return st, nil
 	}
 	unlock, err := e.prepare(ctx, path)
 	if err != nil {
 		return Stats{}, err
 	}
 	defer unlock()
-	meta, err = e.check(path, want)
+	st, err := check()
 	if err == nil {
-		return Stats{Loaded: true, Passages: meta.Passages}, nil
+		return st, nil
 	}
 	if err := e.rebuild(ctx, src, path, want, reasonOf(err)); err != nil {
 		return Stats{}, err

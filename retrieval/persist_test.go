@@ -291,3 +291,91 @@ func TestConcurrentOpen(t *testing.T) {
 		t.Fatalf("%d of 2 opens loaded the index, want 1", loaded)
 	}
 }
+
+// engineState is everything an engine derives from its passages.
+func engineState(tb testing.TB, e *Engine) string {
+	tb.Helper()
+	b, err := json.Marshal(struct {
+		Passages []corpus.Passage
+		Terms    []string
+		Start    []uint32
+		Docs     []int32
+		TFs      []uint16
+		Lens     []int32
+		Topics   []string
+		Refs     map[string]bool
+		Words    map[int][]string
+	}{e.passages, e.lex.terms, e.lex.start, e.lex.docs, e.lex.tfs, e.lex.lens, e.topics, e.lex.refKinds, e.lex.wordsByLen})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestRebuildReusesAnalysis changes one document of an index: only its new
+// passages are analyzed and embedded, and the engine holds exactly what a
+// build from nothing derives.
+func TestRebuildReusesAnalysis(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	files := map[string]string{
+		"a.txt": "Title: A\n\nArticle 1. The harbour was dredged in spring.\n\nThe Federal Aviation Administration (FAA) approved the new runway.\n",
+		"b.txt": "Title: B\n\nThe ferry runs hourly between the islands.\n\nThe library opens at nine on weekdays.\n",
+	}
+	mustIndex(t, mustDocs(t, files), Config{Path: dir})
+	files["b.txt"] = "Title: B\n\nThe ferry runs hourly between the islands.\n\nThe swimming pool closes for repairs in May.\n"
+	docs := mustDocs(t, files)
+	emb := newFake(NewLocal().ID(), LocalDim)
+	e := mustIndex(t, docs, Config{Path: dir, Embedder: emb})
+	if st := e.Stats(); st.Loaded || st.Analyzed != 1 || st.Embedded != 1 || st.Reused != 3 || !strings.Contains(st.Reason, "1 new passages, 1 gone") {
+		t.Fatalf("stats = %+v, want one passage analyzed and embedded and the change in the reason", st)
+	}
+	if got, want := engineState(t, e), engineState(t, mustIndex(t, docs, Config{})); got != want {
+		t.Fatalf("rebuilt engine differs from one built from nothing:\n%s\n%s", got, want)
+	}
+}
+
+// TestSnapshotDeterministic builds the same documents twice: the files are
+// the same bytes, however the analysis was spread over goroutines.
+func TestSnapshotDeterministic(t *testing.T) {
+	var snaps []string
+	for range 2 {
+		dir := filepath.Join(t.TempDir(), "index")
+		mustIndex(t, mustSeed(t), Config{Path: dir})
+		data, err := os.ReadFile(filepath.Join(dir, snapshotName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		snaps = append(snaps, string(data))
+	}
+	if snaps[0] != snaps[1] {
+		t.Fatal("two builds of the same documents differ")
+	}
+}
+
+// TestOpenSourceSkipsLoad opens an index built from a source with the same
+// key: the documents are not loaded, and the answers are the same.
+func TestOpenSourceSkipsLoad(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	docs := mustSeed(t)
+	src := Source{Key: "test-key", Load: func() ([]corpus.Document, error) { return docs, nil }}
+	st, err := Build(context.Background(), src, Config{Path: dir})
+	if err != nil || st.Loaded || st.Passages != len(docs[0].Passages) {
+		t.Fatalf("build: %+v %v", st, err)
+	}
+	if st, err := Build(context.Background(), src, Config{Path: dir}); err != nil || !st.Loaded {
+		t.Fatalf("second build: %+v %v, want up to date", st, err)
+	}
+	src.Load = func() ([]corpus.Document, error) { return nil, errors.New("the documents were loaded") }
+	e, err := OpenSource(context.Background(), src, Config{Path: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := answersJSON(t, e), answersJSON(t, mustIndex(t, docs, Config{})); got != want {
+		t.Fatalf("answers differ:\n%s\n%s", got, want)
+	}
+	// Another key means other documents: they are loaded.
+	src.Key = "other"
+	if _, err := OpenSource(context.Background(), src, Config{Path: dir}); err == nil || !strings.Contains(err.Error(), "the documents were loaded") {
+		t.Fatalf("open with another key: %v, want the documents loaded", err)
+	}
+}

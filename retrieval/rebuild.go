@@ -16,10 +16,11 @@ type previous struct {
 	// vecDim is the old vectors' dimension when they can be reused, else 0.
 	vecDim int
 	vecOff int64
-	// terms and data are the old vocabulary and each old passage's
-	// analysis, when quotebot's analysis has not changed since.
-	terms []string
-	data  []passageData
+	// terms, words and data are the old vocabulary, table of topic words
+	// and each old passage's analysis, when quotebot's analysis has not
+	// changed since.
+	terms, words []string
+	data         []passageData
 	// v1 are the vectors of an index of format 1, by passage ID.
 	v1 map[string][]float32
 	// block caches old vectors read ahead.
@@ -92,9 +93,9 @@ func (p *previous) load(e *Engine, want wanted) bool {
 	}
 	if meta.Analysis == want.analysis {
 		lex, err1 := readLexIndex(p.snap, len(old))
-		cands, err2 := readTopicCands(p.snap, len(old), func(j int) int { return len(old[j].Text) })
+		cands, words, err2 := readTopicCands(p.snap, len(old), func(j int) int { return len(old[j].Text) })
 		if err1 == nil && err2 == nil {
-			p.terms = lex.terms
+			p.terms, p.words = lex.terms, words
 			p.data = lex.passageTerms()
 			for j := range p.data {
 				p.data[j].topics = cands[j]
@@ -165,8 +166,8 @@ func (p *previous) read(i int, dst []float32) ([]float32, error) {
 }
 
 // analysis fills data with the old analysis of the passages the old index
-// has, with term ids from v, and returns the passages left to analyze.
-func (p *previous) analysis(data []passageData, v *vocab) []int {
+// has, with ids from tb, and returns the passages left to analyze.
+func (p *previous) analysis(data []passageData, tb tables) []int {
 	var todo []int
 	if p == nil || p.data == nil {
 		for i := range data {
@@ -174,24 +175,36 @@ func (p *previous) analysis(data []passageData, v *vocab) []int {
 		}
 		return todo
 	}
-	ids := make([]uint32, len(p.terms))
-	have := make([]bool, len(p.terms))
+	terms := renumber(tb.terms, p.terms)
+	words := renumber(tb.words, p.words)
 	for i, j := range p.index {
 		if j < 0 {
 			todo = append(todo, i)
 			continue
 		}
 		old := p.data[j]
-		d := passageData{terms: make([]uint32, len(old.terms)), tfs: append([]uint16(nil), old.tfs...), words: old.words, topics: old.topics}
+		d := passageData{terms: make([]uint32, len(old.terms)), tfs: append([]uint16(nil), old.tfs...), length: old.length,
+			topics: append(topicCands(nil), old.topics...)}
 		for k, t := range old.terms {
-			if !have[t] {
-				ids[t], have[t] = v.id(p.terms[t]), true
-			}
-			d.terms[k] = ids[t]
+			d.terms[k] = terms(t)
 		}
+		d.topics.mapWords(words)
 		data[i] = d
 	}
 	return todo
+}
+
+// renumber returns the function that gives the id in v of old[i], adding
+// it to v the first time: only strings still used join the new tables.
+func renumber(v *vocab, old []string) func(uint32) uint32 {
+	ids := make([]uint32, len(old))
+	have := make([]bool, len(old))
+	return func(i uint32) uint32 {
+		if !have[i] {
+			ids[i], have[i] = v.id(old[i]), true
+		}
+		return ids[i]
+	}
 }
 
 // rebuild writes a new index of src's documents to path, reusing what the
@@ -214,13 +227,15 @@ func (e *Engine) rebuild(ctx context.Context, src Source, path string, want want
 	e.stats.Reason = reason
 
 	data := make([]passageData, len(e.passages))
-	v := newVocab()
-	todo := prev.analysis(data, v)
-	if err := e.an.analyzeAll(ctx, e.passageText, todo, data, v); err != nil {
+	tb := newTables()
+	todo := prev.analysis(data, tb)
+	if err := e.an.analyzeAll(ctx, e.passageText, todo, data, tb); err != nil {
 		return err
 	}
-	e.derive(v.finish(data), data)
-	cands := make([][]topicCand, len(data))
+	e.stats.Analyzed = len(todo)
+	words := tb.words.terms
+	e.derive(tb.terms.finish(data), words, data)
+	cands := make([]topicCands, len(data))
 	for i := range data {
 		cands[i] = data[i].topics
 	}
@@ -244,8 +259,10 @@ func (e *Engine) rebuild(ctx context.Context, src Source, path string, want want
 		return fmt.Errorf("create index file: %w", err)
 	}
 	w := newSnapWriter(f)
-	nDocs := e.writeSections(w, cands)
-	cands = nil
+	nDocs := e.writeSections(w, cands, words)
+	nTerms := len(e.lex.terms)
+	// Only the passages' texts are needed from here on.
+	cands, words, e.lex = nil, nil, nil
 	w.begin(secVectors)
 	dim, err := e.streamVectors(ctx, prev.vectors(e), func(_ int, vec []float32) error {
 		putRaw(w, vec)
@@ -257,7 +274,7 @@ func (e *Engine) rebuild(ctx context.Context, src Source, path string, want want
 	w.end()
 	meta := snapshotMeta{Kind: manifestKind, Format: snapshotFormat, Embedder: want.embedder, Dim: dim,
 		Analysis: want.analysis, Source: src.Key, Documents: nDocs, Passages: len(e.passages),
-		Terms: len(e.lex.terms), Topics: e.topics}
+		Terms: nTerms, Topics: e.topics}
 	raw, err := json.Marshal(meta)
 	if err != nil {
 		return fmt.Errorf("encode manifest: %w", err)
@@ -282,5 +299,6 @@ func (e *Engine) rebuild(ctx context.Context, src Source, path string, want want
 	syncDir(path)
 	removeV1Collection(path)
 	e.stats.Passages = len(e.passages)
+	e.passages, e.byID = nil, map[string]int{}
 	return nil
 }

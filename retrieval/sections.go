@@ -2,7 +2,13 @@ package retrieval
 
 import (
 	"context"
+	"encoding/binary"
+	"errors"
 	"fmt"
+	"hash/crc32"
+	"math"
+	"runtime"
+	"unsafe"
 
 	"github.com/quotebot/quotebot/corpus"
 )
@@ -12,9 +18,9 @@ import (
 // error, never a crash.
 
 // writeSections writes the documents, passages, vocabulary, postings and
-// topic candidates (cands[i] are passage i's); it returns the number of
-// documents.
-func (e *Engine) writeSections(w *snapWriter, cands [][]topicCand) int {
+// topic candidates (cands[i] are passage i's, their words numbered in
+// words); it returns the number of documents.
+func (e *Engine) writeSections(w *snapWriter, cands []topicCands, words []string) int {
 	n := len(e.passages)
 	var docIDs, titles, dates []string
 	docOf := make([]uint32, n)
@@ -68,48 +74,37 @@ func (e *Engine) writeSections(w *snapWriter, cands [][]topicCand) int {
 	putRaw(w, ix.lens)
 	w.end()
 
-	writeTopicCands(w, cands)
+	writeTopicCands(w, cands, words)
 	return len(docIDs)
 }
 
-// writeTopicCands writes a table of the candidates' distinct words, then
-// per passage the range of its candidates, per candidate its byte range and
-// the range of its words, and per word its entry in the table times two,
-// plus one when it is capitalized.
-func writeTopicCands(w *snapWriter, cands [][]topicCand) {
-	var words []string
-	wordID := map[string]uint32{}
-	cStart := make([]uint32, len(cands)+1)
-	var spans []int32
-	wStart := []uint32{0}
-	var cw []uint32
-	for i, cs := range cands {
-		for _, c := range cs {
-			spans = append(spans, c.start, c.end)
-			for _, word := range c.words {
-				id, ok := wordID[word.word]
-				if !ok {
-					id = uint32(len(words))
-					wordID[word.word] = id
-					words = append(words, word.word)
-				}
-				x := id << 1
-				if word.capital {
-					x |= 1
-				}
-				cw = append(cw, x)
-			}
-			wStart = append(wStart, uint32(len(cw)))
-		}
-		cStart[i+1] = uint32(len(wStart) - 1)
+// writeTopicCands writes the passages' candidate topics: u32 n, the
+// offsets of each passage's packed candidates (n+1), the candidates, then
+// the table of their words. Words are renumbered in order of first use, so
+// the same passages always give the same bytes.
+func writeTopicCands(w *snapWriter, cands []topicCands, words []string) {
+	off := make([]uint32, len(cands)+1)
+	for i, c := range cands {
+		off[i+1] = off[i] + uint32(len(c))
 	}
+	renum := make([]uint32, len(words))
+	var table []string
 	w.begin(secTopics)
-	w.strings(words)
 	w.u32(uint32(len(cands)))
-	putRaw(w, cStart)
-	putRaw(w, spans)
-	putRaw(w, wStart)
-	putRaw(w, cw)
+	putRaw(w, off)
+	var buf topicCands
+	for _, c := range cands {
+		buf = append(buf[:0], c...)
+		buf.mapWords(func(id uint32) uint32 {
+			if renum[id] == 0 {
+				table = append(table, words[id])
+				renum[id] = uint32(len(table))
+			}
+			return renum[id] - 1
+		})
+		putRaw(w, buf)
+	}
+	w.strings(table)
 	w.end()
 }
 
@@ -209,90 +204,124 @@ func readLexIndex(s *snapshot, n int) (*lexIndex, error) {
 	return newLexIndex(terms, start, docs, tfs, lens), nil
 }
 
-// readTopicCands reads the topic candidates of n passages whose texts have
-// the lengths textLen gives.
-func readTopicCands(s *snapshot, n int, textLen func(i int) int) ([][]topicCand, error) {
+// readTopicCands reads the candidate topics of n passages whose texts
+// have the lengths textLen gives, and the table of their words.
+func readTopicCands(s *snapshot, n int, textLen func(i int) int) ([]topicCands, []string, error) {
 	r := s.section(secTopics)
-	words := r.strings()
 	if got := r.count(4); got != n && r.err == nil {
-		return nil, damaged("topics", "wrong number of passages")
+		return nil, nil, damaged("topics", "wrong number of passages")
 	}
-	cStart := getRaw[uint32](r, n+1)
-	var spans []int32
-	var wStart, cw []uint32
+	off := getRaw[uint32](r, n+1)
+	var packed []uint32
 	if r.err == nil {
-		nc := int(cStart[n])
-		spans = getRaw[int32](r, 2*nc)
-		wStart = getRaw[uint32](r, nc+1)
-		if r.err == nil {
-			cw = getRaw[uint32](r, int(wStart[nc]))
-		}
+		packed = getRaw[uint32](r, int(off[n]))
 	}
+	words := r.strings()
 	if err := r.close(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	nc := int(cStart[n])
-	all := make([]topicCand, nc)
-	cws := make([]candWord, len(cw))
-	for k, x := range cw {
-		if int(x>>1) >= len(words) {
-			return nil, damaged("topics", "a word out of range")
-		}
-		cws[k] = candWord{word: words[x>>1], capital: x&1 == 1}
-	}
-	out := make([][]topicCand, n)
+	out := make([]topicCands, n)
 	for i := range out {
-		a, b := cStart[i], cStart[i+1]
-		if a > b || int(b) > nc {
-			return nil, damaged("topics", "a number out of range")
+		a, b := off[i], off[i+1]
+		if a > b || int(b) > len(packed) {
+			return nil, nil, damaged("topics", "a number out of range")
 		}
-		for c := a; c < b; c++ {
-			s, e, wa, wb := spans[2*c], spans[2*c+1], wStart[c], wStart[c+1]
-			if s < 0 || s > e || int(e) > textLen(i) || wa > wb || int(wb) > len(cws) {
-				return nil, damaged("topics", "a candidate out of range")
-			}
-			all[c] = topicCand{start: s, end: e, words: cws[wa:wb:wb]}
+		out[i] = topicCands(packed[a:b:b])
+		if !out[i].valid(textLen(i), len(words)) {
+			return nil, nil, damaged("topics", "a candidate out of range")
 		}
-		out[i] = all[a:b:b]
 	}
-	return out, nil
+	return out, words, nil
 }
 
 // load loads the index at path when it was built as wanted: its passages,
-// lexical index, topics and vectors.
+// lexical index, topics and vectors. The vectors stay in the file, mapped
+// into memory where the system allows: they are most of an index, and so
+// they load without a copy and outside the heap the garbage collector
+// paces itself by. chromem-go fills its collection from them while the rest
+// is read.
 func (e *Engine) load(path string, want wanted) error {
 	s, meta, err := openIndex(path, want)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if meta.Dim <= 0 || meta.Passages <= 0 {
+		return damaged("meta", "no dimension or no passages")
+	}
 	passages, err := readPassages(s, meta.Passages)
 	if err != nil {
 		return err
 	}
-	byID := make(map[string]int, len(passages))
-	for i, p := range passages {
-		if _, dup := byID[p.ID]; dup {
-			return damaged("passages", "a passage ID twice")
-		}
-		byID[p.ID] = i
-	}
-	lex, err := readLexIndex(s, len(passages))
+	vecs, unmap, err := s.vectors(meta.Passages * meta.Dim)
 	if err != nil {
 		return err
 	}
-	if meta.Dim <= 0 {
-		return damaged("meta", "no dimension")
+	fill, check := make(chan error, 1), make(chan error, 1)
+	e.passages = passages
+	go func() { fill <- e.fillCollection(context.Background(), vecs, meta.Dim) }()
+	go func() { check <- s.checkVectors(vecs) }()
+	byID := make(map[string]int, len(passages))
+	for i, p := range passages {
+		if _, dup := byID[p.ID]; dup && err == nil {
+			err = damaged("passages", "a passage ID twice")
+		}
+		byID[p.ID] = i
+	}
+	var lex *lexIndex
+	if err == nil {
+		lex, err = readLexIndex(s, len(passages))
+	}
+	err = errors.Join(err, <-fill, <-check)
+	if err != nil {
+		e.passages, e.col = nil, nil
+		if unmap != nil {
+			unmap()
+		}
+		return err
+	}
+	if unmap != nil {
+		// The vectors are unmapped once the collection that holds them is
+		// unreachable; nothing else keeps them.
+		runtime.AddCleanup(e.col, func(unmap func()) { unmap() }, unmap)
+	}
+	e.byID, e.lex, e.topics = byID, lex, meta.Topics
+	e.stats = Stats{Loaded: true, Passages: len(passages)}
+	return nil
+}
+
+// vectors returns the n values of the vectors section: mapped from the
+// file, with the function that unmaps them, or else read into memory (and
+// a nil function). checkVectors verifies them.
+func (s *snapshot) vectors(n int) ([]float32, func(), error) {
+	sec, ok := s.secs[secVectors]
+	if !ok || sec.size != int64(n)*4 {
+		return nil, nil, damaged("vectors", "not the size of the passages' vectors")
+	}
+	if littleEndian {
+		if m, unmap, err := mapFile(s.f, sec.off, sec.size); err == nil {
+			return unsafe.Slice((*float32)(unsafe.Pointer(&m[0])), n), unmap, nil
+		}
 	}
 	r := s.section(secVectors)
-	vecs := getRaw[float32](r, meta.Passages*meta.Dim)
+	v := getRaw[float32](r, n)
 	if err := r.close(); err != nil {
-		return err
+		return nil, nil, err
 	}
-	e.passages, e.byID, e.lex, e.topics = passages, byID, lex, meta.Topics
-	if err := e.fillCollection(context.Background(), vecs, meta.Dim); err != nil {
-		return err
+	return v, nil, nil
+}
+
+// checkVectors verifies the checksum of vectors returned by vectors.
+func (s *snapshot) checkVectors(v []float32) error {
+	b := rawBytes(v)
+	if !littleEndian {
+		b = make([]byte, 0, len(v)*4)
+		for _, x := range v {
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
+		}
 	}
-	e.stats = Stats{Loaded: true, Passages: len(passages)}
+	if crc32.Checksum(b, castagnoli) != s.secs[secVectors].crc {
+		return damaged("vectors", "checksum does not match")
+	}
 	return nil
 }

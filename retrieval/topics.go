@@ -39,40 +39,95 @@ func namesTopic(text string, toks []token) bool {
 // topicChunkWords caps the words of a topic.
 const topicChunkWords = 4
 
-// topicCand is a noun phrase of a passage that may name a topic: the byte
-// range [start, end) of the passage's text, and its words.
-type topicCand struct {
-	start, end int32
-	words      []candWord
+// topicCands are a passage's candidate topics, packed in one slice since
+// a passage has a dozen: for each, the byte range [start, end) of the
+// passage's text, its number of words, then for each word its number in a
+// table of words, times two, plus one when the passage capitalizes it.
+type topicCands []uint32
+
+// each calls f with every candidate's range and packed words.
+func (c topicCands) each(f func(start, end int, words []uint32)) {
+	for i := 0; i+3 <= len(c); {
+		n := int(c[i+2])
+		f(int(c[i]), int(c[i+1]), c[i+3:i+3+n])
+		i += 3 + n
+	}
 }
 
-// candWord is a word of a topic candidate.
-type candWord struct {
-	word string
-	// capital is true when the passage writes the word with a capital.
-	capital bool
+// mapWords replaces each word's number w with f(w), in place.
+func (c topicCands) mapWords(f func(w uint32) uint32) {
+	for i := 0; i+3 <= len(c); {
+		n := int(c[i+2])
+		for k := i + 3; k < i+3+n; k++ {
+			c[k] = f(c[k]>>1)<<1 | c[k]&1
+		}
+		i += 3 + n
+	}
+}
+
+// valid reports whether c is well formed for a passage of textLen bytes
+// and a table of nWords words.
+func (c topicCands) valid(textLen, nWords int) bool {
+	for i := 0; i < len(c); {
+		if i+3 > len(c) || c[i] > c[i+1] || int(c[i+1]) > textLen || uint64(i)+3+uint64(c[i+2]) > uint64(len(c)) {
+			return false
+		}
+		n := int(c[i+2])
+		for _, w := range c[i+3 : i+3+n] {
+			if int(w>>1) >= nWords {
+				return false
+			}
+		}
+		i += 3 + n
+	}
+	return true
+}
+
+// nominal is what topicCandidates asks of a word, memoized per goroutine
+// in a nominalMemo.
+type nominal struct {
+	head, modifier bool // see isNominal
+	everyday       bool // specificity under minTopicSpecificity
+}
+
+type nominalMemo map[string]nominal
+
+func (a *analyzer) nominalOf(memo nominalMemo, word string) nominal {
+	if f, ok := memo[word]; ok {
+		return f
+	}
+	f := nominal{head: a.isNominal(word, false), modifier: a.isNominal(word, true), everyday: a.info(word).specificity < minTopicSpecificity}
+	if len(memo) >= maxCachedWords {
+		clear(memo)
+	}
+	memo[word] = f
+	return f
 }
 
 // topicCandidates returns the noun phrases of a passage that can name a
-// topic (see namesTopic), text tokenized as toks. A noun phrase is a run of
-// adjectives and nouns ending in a noun (WordNet parts of speech; words
-// WordNet does not know count as nouns), with "and", "of" and "the" allowed
-// between capitalized words of a name ("Belt and Road Initiative"), at most
-// its last topicChunkWords words, without leading or trailing words that
-// cannot start or end a noun phrase or that are everyday words ("made",
-// "ongoing"). A possessive ends the phrase it starts ("Peru's ports"): the
-// possessor is a phrase of its own.
-func (a *analyzer) topicCandidates(text string, toks []token) []topicCand {
+// topic (see namesTopic), text tokenized as toks, with their words numbered
+// by wordID. A noun phrase is a run of adjectives and nouns ending in a noun
+// (WordNet parts of speech; words WordNet does not know count as nouns),
+// with "and", "of" and "the" allowed between capitalized words of a name
+// ("Belt and Road Initiative"), at most its last topicChunkWords words,
+// without leading or trailing words that cannot start or end a noun phrase
+// or that are everyday words ("made", "ongoing"). A possessive ends the
+// phrase it starts ("Peru's ports"): the possessor is a phrase of its own.
+func (a *analyzer) topicCandidates(text string, toks []token, memo nominalMemo, wordID func(string) uint32) topicCands {
 	if !namesTopic(text, toks) {
 		return nil
 	}
-	var out []topicCand
+	var out topicCands
 	flush := func(run []token) {
 		if len(run) > topicChunkWords {
 			run = run[len(run)-topicChunkWords:]
 		}
 		edge := func(t token, head bool) bool {
-			return isStopword(t.word) || isNumber(t.word) || !a.isNominal(t.word, !head) || a.info(t.word).specificity < minTopicSpecificity
+			if isStopword(t.word) || isNumber(t.word) {
+				return true
+			}
+			f := a.nominalOf(memo, t.word)
+			return (head && !f.head) || (!head && !f.modifier) || f.everyday
 		}
 		for len(run) > 0 && edge(run[0], false) {
 			run = run[1:]
@@ -83,11 +138,14 @@ func (a *analyzer) topicCandidates(text string, toks []token) []topicCand {
 		if len(run) == 0 {
 			return
 		}
-		c := topicCand{start: int32(run[0].start), end: int32(run[len(run)-1].end), words: make([]candWord, len(run))}
-		for i, t := range run {
-			c.words[i] = candWord{word: t.word, capital: isCapitalized(text[t.start:])}
+		out = append(out, uint32(run[0].start), uint32(run[len(run)-1].end), uint32(len(run)))
+		for _, t := range run {
+			w := wordID(t.word) << 1
+			if isCapitalized(text[t.start:]) {
+				w |= 1
+			}
+			out = append(out, w)
 		}
-		out = append(out, c)
 	}
 	var run []token
 	for i, t := range toks {
@@ -97,7 +155,7 @@ func (a *analyzer) topicCandidates(text string, toks []token) []topicCand {
 		}
 		connector := (t.word == "and" || t.word == "of" || t.word == "the") && len(run) > 0 &&
 			isCapitalized(text[run[len(run)-1].start:]) && i+1 < len(toks) && isCapitalized(text[toks[i+1].start:])
-		if connector || (!isStopword(t.word) && a.isNominal(t.word, true)) {
+		if connector || (!isStopword(t.word) && a.nominalOf(memo, t.word).modifier) {
 			run = append(run, t)
 			if isPossessive(text[t.start:t.end]) {
 				flush(run[:len(run)-1])
@@ -113,7 +171,8 @@ func (a *analyzer) topicCandidates(text string, toks []token) []topicCand {
 }
 
 // findTopics names what the documents cover: for each passage, its
-// candidate topic (cands[i], see topicCandidates) with the highest score,
+// candidate topic (cands[i], see topicCandidates, whose words are in words)
+// with the highest score,
 // quoted as the passage spells it. A phrase scores its most informative word
 // plus a quarter of the others, raised by a quarter for each word up to
 // three (a phrase says more than a lone rare word); a word weighs its idf
@@ -123,7 +182,7 @@ func (a *analyzer) topicCandidates(text string, toks []token) []topicCand {
 // WordNet knows, is no topic. Duplicates are dropped; when there are more
 // passages than maxTopics, the highest-scoring topics win, listed in
 // document order.
-func (e *Engine) findTopics(cands [][]topicCand) []string {
+func (e *Engine) findTopics(cands []topicCands, words []string) []string {
 	type topic struct {
 		text  string
 		score float64
@@ -133,12 +192,14 @@ func (e *Engine) findTopics(cands [][]topicCand) []string {
 		weight float64 // before the name factor
 		known  bool
 	}
-	facts := map[string]wordFacts{}
+	facts := make([]wordFacts, len(words))
+	done := make([]bool, len(words))
 	limitDF := max(1, e.lex.N()/4)
-	lookup := func(word string) wordFacts {
-		if f, ok := facts[word]; ok {
-			return f
+	lookup := func(id uint32) wordFacts {
+		if done[id] {
+			return facts[id]
 		}
+		word := words[id]
 		f := wordFacts{known: len(e.an.lex.Lemmas(word)) > 0}
 		if !isNumber(word) {
 			wi := e.an.info(word)
@@ -150,22 +211,22 @@ func (e *Engine) findTopics(cands [][]topicCand) []string {
 				f.weight = e.lex.idf(df) * wi.specificity
 			}
 		}
-		facts[word] = f
+		facts[id], done[id] = f, true
 		return f
 	}
 	var all []topic
 	seen := map[string]bool{}
 	for i, p := range e.passages {
 		best := topic{order: i}
-		for _, c := range cands[i] {
+		cands[i].each(func(start, end int, ws []uint32) {
 			var sum, top float64
 			known := false
-			for _, w := range c.words {
-				f := lookup(w.word)
+			for _, w := range ws {
+				f := lookup(w >> 1)
 				x := f.weight
 				// Names WordNet does not know (people, places) say little
 				// about what a passage is about.
-				if !f.known && w.capital {
+				if !f.known && w&1 == 1 {
 					x *= 0.3
 				}
 				sum += x
@@ -173,14 +234,14 @@ func (e *Engine) findTopics(cands [][]topicCand) []string {
 				known = known || f.known
 			}
 			if top == 0 || !known {
-				continue
+				return
 			}
-			score := (top + 0.25*(sum-top)) * (1 + 0.25*float64(min(len(c.words), 3)-1))
-			text := p.Text[c.start:c.end]
+			score := (top + 0.25*(sum-top)) * (1 + 0.25*float64(min(len(ws), 3)-1))
+			text := p.Text[start:end]
 			if score > best.score && !seen[strings.ToLower(text)] {
 				best = topic{text: text, score: score, order: i}
 			}
-		}
+		})
 		if best.text != "" {
 			seen[strings.ToLower(best.text)] = true
 			all = append(all, best)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"os"
@@ -220,10 +221,14 @@ func (c engineConfig) retrievalConfig() (retrieval.Config, retrieval.Source, err
 	return retrieval.Config{Embedder: emb, Path: c.DB}, engineSource(c), nil
 }
 
-// engineSource is the corpus of c as a retrieval.Source: its key hashes the
-// options that shape passages and every document file's path and bytes,
-// so an index built from the same files loads without parsing them. A
-// file that cannot be read leaves the key empty, and loadCorpus reports it.
+// engineSource is the corpus of c as a retrieval.Source: its key covers the
+// options that shape passages and every document file's path, size and
+// bytes, so an index built from the same files loads without parsing them.
+// The bytes count through two CRC-32s (Castagnoli and IEEE, 64 bits
+// together), which the processor computes at memory speed: the key detects
+// changes, not forgeries, which need no detecting since whoever can edit
+// the documents can edit the index. A file that cannot be read leaves the
+// key empty, and loadCorpus reports it.
 func engineSource(c engineConfig) retrieval.Source {
 	src := retrieval.Source{Load: func() ([]corpus.Document, error) { return loadCorpus(c) }}
 	h := sha256.New()
@@ -253,12 +258,12 @@ func engineSource(c engineConfig) retrieval.Source {
 			return err
 		}
 		defer f.Close()
-		fh := sha256.New()
-		n, err := io.Copy(fh, f)
+		c, ieee := crc32.New(crc32.MakeTable(crc32.Castagnoli)), crc32.NewIEEE()
+		n, err := io.Copy(io.MultiWriter(c, ieee), f)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(h, "%s\x00%d\x00%x\x00", p, n, fh.Sum(nil))
+		fmt.Fprintf(h, "%s\x00%d\x00%08x%08x\x00", p, n, c.Sum32(), ieee.Sum32())
 		return nil
 	})
 	if err == nil {
