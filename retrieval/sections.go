@@ -246,6 +246,11 @@ func (e *Engine) load(path string, want wanted) error {
 		return err
 	}
 	defer s.Close()
+	return e.loadFrom(s, meta)
+}
+
+// loadFrom loads the snapshot s whose meta section is meta.
+func (e *Engine) loadFrom(s *snapshot, meta snapshotMeta) error {
 	if meta.Dim <= 0 || meta.Passages <= 0 {
 		return damaged("meta", "no dimension or no passages")
 	}

@@ -260,7 +260,8 @@ func (s *snapshot) section(id uint32) *secReader {
 		r.err = fmt.Errorf("%w: no %s section", errDamaged, r.name)
 		return r
 	}
-	r.br = bufio.NewReaderSize(io.NewSectionReader(s.f, sec.off, sec.size), 1<<20)
+	// Large arrays are read past the buffer, straight into place.
+	r.br = bufio.NewReaderSize(io.NewSectionReader(s.f, sec.off, sec.size), 64<<10)
 	return r
 }
 

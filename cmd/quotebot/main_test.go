@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -433,8 +434,8 @@ func TestServeFailedStartStopsIndexBuild(t *testing.T) {
 	}
 }
 
-// treeState records the names, modes, modification times and contents of
-// everything under root.
+// treeState records the names, modes, modification times and contents
+// hashes of everything under root.
 func treeState(t *testing.T, root string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
@@ -448,11 +449,16 @@ func treeState(t *testing.T, root string) map[string]string {
 		}
 		state := fmt.Sprintf("%v %d", info.Mode(), info.ModTime().UnixNano())
 		if info.Mode().IsRegular() {
-			data, err := os.ReadFile(p)
+			f, err := os.Open(p)
 			if err != nil {
 				return err
 			}
-			state += " " + string(data)
+			defer f.Close()
+			h := sha256.New()
+			if _, err := io.Copy(h, f); err != nil {
+				return err
+			}
+			state += fmt.Sprintf(" %x", h.Sum(nil))
 		}
 		out[p] = state
 		return nil
