@@ -91,6 +91,10 @@ func (e *Engine) want(src Source) wanted {
 	return wanted{embedder: e.emb.ID(), analysis: analysisID(), source: src.Key}
 }
 
+// reasonDocsChanged is why an index built from other documents is rebuilt;
+// the rebuild adds how many passages came and went.
+const reasonDocsChanged = "the documents changed"
+
 // staleError says why an index cannot be used as is.
 type staleError struct{ reason string }
 
@@ -157,7 +161,7 @@ func checkManifest(dir string, want wanted) (manifestFile, error) {
 	case m.meta.Analysis != want.analysis:
 		return m, staleError{"quotebot's text analysis changed"}
 	case m.meta.Source != want.source:
-		return m, staleError{"the documents changed"}
+		return m, staleError{reasonDocsChanged}
 	}
 	return m, nil
 }

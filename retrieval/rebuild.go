@@ -191,6 +191,7 @@ func (p *previous) analysis(data []passageData, tb tables) []int {
 		d.topics.mapWords(words)
 		data[i] = d
 	}
+	p.terms, p.words, p.data = nil, nil, nil
 	return todo
 }
 
@@ -220,7 +221,7 @@ func (e *Engine) rebuild(ctx context.Context, src Source, path string, want want
 	removeStaleTemps(path)
 	prev := e.openPrevious(path, want)
 	defer prev.close()
-	if prev != nil && prev.index != nil && reason == "the documents changed" {
+	if prev != nil && prev.index != nil && reason == reasonDocsChanged {
 		added, gone := prev.changes()
 		reason = fmt.Sprintf("the documents changed: %d new passages, %d gone", added, gone)
 	}
