@@ -35,21 +35,42 @@ func Segments(h Hit) []Segment {
 	return out
 }
 
-// Citation is the one-line source of a hit: "Title · Date · ¶7".
+// Citation is the one-line source of a hit: "Title · Date · Section · ¶7",
+// Source then Locator. Renderers that can link make Source a link to h.URL.
 func Citation(h Hit) string {
-	parts := make([]string, 0, 3)
-	if h.Title != "" {
-		parts = append(parts, h.Title)
-	} else if h.Doc != "" {
-		parts = append(parts, h.Doc)
+	if loc := Locator(h); loc != "" {
+		return Source(h) + citationSep + loc
 	}
+	return Source(h)
+}
+
+// citationSep separates the parts of a citation.
+const citationSep = " · "
+
+// Source is the first part of a citation: the document's title, or its ID
+// when it has none.
+func Source(h Hit) string {
+	if h.Title != "" {
+		return h.Title
+	}
+	return h.Doc
+}
+
+// Locator is the rest of a citation: "Date · Section · ¶7", leaving out
+// what the hit lacks ("" when it has none of them). The section is the
+// heading the passage sits under.
+func Locator(h Hit) string {
+	parts := make([]string, 0, 3)
 	if h.Date != "" {
 		parts = append(parts, h.Date)
+	}
+	if h.Section != "" {
+		parts = append(parts, h.Section)
 	}
 	if h.Paragraph > 0 {
 		parts = append(parts, fmt.Sprintf("¶%d", h.Paragraph))
 	}
-	return strings.Join(parts, " · ")
+	return strings.Join(parts, citationSep)
 }
 
 // Ellipsis marks text cut by Cut.
@@ -88,23 +109,4 @@ func lastSentenceEnd(s string) int {
 		}
 	}
 	return best
-}
-
-// NotCovered is the plain reply for a question the documents do not answer.
-func NotCovered(topics []string) string {
-	if len(topics) == 0 {
-		return "The documents do not cover that."
-	}
-	return "The documents do not cover that. They cover: " + strings.Join(topics, ", ") + "."
-}
-
-// Usage is the help text for a slash command or mention; command is how the
-// user invokes the bot, e.g. "/ask" or "@quotebot".
-func Usage(command string, topics []string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Ask a question about the documents and I quote the passages that answer it, with where they come from.\nExample: %s what did they say about fisheries?", command)
-	if len(topics) > 0 {
-		b.WriteString("\nTopics covered: " + strings.Join(topics, ", ") + ".")
-	}
-	return b.String()
 }

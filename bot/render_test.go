@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -53,6 +54,9 @@ func TestCitation(t *testing.T) {
 		{"full", Hit{Title: "Joint statement", Date: "Nov 15, 2024", Paragraph: 7}, "Joint statement · Nov 15, 2024 · ¶7"},
 		{"no date", Hit{Title: "Minutes", Paragraph: 2}, "Minutes · ¶2"},
 		{"doc id when no title", Hit{Doc: "minutes-2024", Paragraph: 1}, "minutes-2024 · ¶1"},
+		{"section", Hit{Title: "Joint statement", Date: "Nov 15, 2024", Section: "Trade", Paragraph: 10}, "Joint statement · Nov 15, 2024 · Trade · ¶10"},
+		{"section without date", Hit{Title: "Treaty", Section: "Article IV", Paragraph: 20, URL: "https://example.org/t"}, "Treaty · Article IV · ¶20"},
+		{"title alone", Hit{Title: "Treaty"}, "Treaty"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,5 +114,13 @@ func TestAnswererFunc(t *testing.T) {
 	got, err := a.Answer(context.Background(), "q", 2)
 	if err != nil || got.Question != "q" || !got.Found {
 		t.Fatalf("AnswererFunc = %+v, %v", got, err)
+	}
+}
+
+// TestTooLongNamesTheLimit keeps the reply in step with the constant.
+func TestTooLongNamesTheLimit(t *testing.T) {
+	want := fmt.Sprintf("over %d,%03d characters", MaxQuestionLen/1000, MaxQuestionLen%1000)
+	if !strings.Contains(TooLong, want) {
+		t.Fatalf("TooLong = %q, want it to say %q", TooLong, want)
 	}
 }

@@ -38,7 +38,8 @@ func addFixtures(f *testing.F, add func(data []byte)) {
 
 // FuzzParse parses any bytes as text, Markdown and HTML: it must never
 // panic, must fail only on invalid UTF-8 (with ErrNotUTF8), and every
-// document must keep the invariants of checkDocument.
+// document must keep the invariants of checkDocument (among them: no control
+// character in any passage, title or date).
 func FuzzParse(f *testing.F) {
 	addFixtures(f, func(data []byte) { f.Add(data, uint16(0)) })
 	for _, s := range []string{
@@ -55,6 +56,8 @@ func FuzzParse(f *testing.F) {
 		"<title></title><h1></h1><time datetime=\"x\">y</time>",
 		"1. a\n2) b\n- c\n• d\n+ e",
 		"One. Two. Three. Four. Five. Six. Seven. Eight. Nine. Ten.",
+		"Title: \x1b]0;t\x07\n\n\x1b[31mred\x1b[0m\u009b\u202eB\u2066.\f\x7f\x00",
+		"---\ntitle: \"a\\e[1m\\x9b\"\n---\n<p>&#27;[2J&#x8d;&#8238;</p>",
 	} {
 		f.Add([]byte(s), uint16(5))
 	}

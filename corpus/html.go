@@ -1,7 +1,9 @@
 package corpus
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -98,28 +100,41 @@ func findElement(n *html.Node, a atom.Atom) *html.Node {
 	return nil
 }
 
-// parseHTML returns an HTML document's paragraphs (p, li, blockquote, …, and
-// text standing directly in a div), its title (og:title or <title>, else the
-// first h1 or other heading) and its date (meta name="date",
-// article:published_time or the first <time datetime>). Headings are not
-// paragraphs. Only the page's content counts (see contentRoot), without its
-// chrome (see isChrome).
-func parseHTML(text string) ([]string, header, error) {
+// parseHTML returns an HTML document's blocks and header. Paragraphs are
+// p, li, blockquote, … and text standing directly in a div; li elements are
+// items of their list; h1–h6 are headings (the structure pass makes them
+// sections); a table whose cells hold only text is one item per body row
+// (see tableRow), any other table a paragraph per cell; a pre holding code
+// is left out, as Markdown code blocks are. The title is og:title or
+// <title>, else the first h1 or other heading; the date meta name="date",
+// article:published_time or the first <time datetime>; the URL <link
+// rel=canonical> or og:url. Only the page's content counts (see
+// contentRoot), without its chrome (see isChrome).
+func parseHTML(text string) ([]block, header, error) {
 	doc, err := html.Parse(strings.NewReader(text))
 	if err != nil {
-		return nil, header{}, fmt.Errorf("html: %w", err)
+		// x/net/html's errors already start with "html:"; Parse adds the
+		// file's name.
+		return nil, header{}, err
 	}
 	var (
 		root      *html.Node
 		wholePage bool
 		h         header
 		heading   string
-		paras     []string
+		blocks    []block
 		cur       strings.Builder
+		list      string // key of the li the walk is in, "" outside
+		openList  string // key of the ul or ol the walk is in, "" outside
+		tables    int
 	)
 	flush := func() {
 		if s := collapseSpace(cur.String()); s != "" {
-			paras = append(paras, s)
+			kind := blockPara
+			if list != "" {
+				kind = blockItem
+			}
+			blocks = append(blocks, block{kind: kind, text: s, list: list})
 		}
 		cur.Reset()
 	}
@@ -143,8 +158,9 @@ func parseHTML(text string) ([]string, header, error) {
 				}
 			case isHeading(n.DataAtom):
 				flush()
-				if heading == "" || (n.DataAtom == atom.H1 && !strings.HasPrefix(heading, "h1:")) {
-					if t := collapseSpace(textOf(n)); t != "" {
+				if t := collapseSpace(textOf(n)); t != "" {
+					blocks = append(blocks, block{kind: blockHeading, text: t})
+					if heading == "" || (n.DataAtom == atom.H1 && !strings.HasPrefix(heading, "h1:")) {
 						heading = n.DataAtom.String() + ":" + t
 					}
 				}
@@ -152,6 +168,28 @@ func parseHTML(text string) ([]string, header, error) {
 			case n.DataAtom == atom.Br:
 				cur.WriteString(" ")
 				return
+			case n.DataAtom == atom.Pre && findElement(n, atom.Code) != nil:
+				flush()
+				return
+			case n.DataAtom == atom.Table:
+				if rows, ok := dataTable(n); ok {
+					flush()
+					tables++
+					key := fmt.Sprintf("%s>t%d", cmp.Or(list, "html"), tables)
+					for i, r := range rows {
+						blocks = append(blocks, block{kind: blockItem, text: r, list: key, first: i == 0})
+					}
+					return
+				}
+			case n.DataAtom == atom.Ul || n.DataAtom == atom.Ol:
+				outer := openList
+				openList = cmp.Or(list, "html") + ">"
+				start := len(blocks)
+				defer func() { markFirst(blocks[start:], openList); openList = outer }()
+			case n.DataAtom == atom.Li:
+				outer := list
+				list = cmp.Or(openList, "html>")
+				defer func() { list = outer }()
 			}
 			if paragraphElements[n.DataAtom] || blockElements[n.DataAtom] {
 				flush()
@@ -171,10 +209,105 @@ func parseHTML(text string) ([]string, header, error) {
 	if h.title == "" && heading != "" {
 		_, h.title, _ = strings.Cut(heading, ":")
 	}
-	return paras, h, nil
+	return blocks, h, nil
 }
 
+// dataTable returns the rows of a table that holds data, one string each
+// (see tableRow): a table whose cells hold only text, not paragraphs,
+// lists, headings or other tables (which a layout table does). Its header
+// is its first row when every cell of it is a th, else the rows of its
+// thead. It reports false for any other table.
+func dataTable(t *html.Node) ([]string, bool) {
+	type row struct {
+		cells     []string
+		allTH     bool
+		rowHeader bool
+		inHead    bool
+	}
+	var rows []row
+	for _, tr := range tableRows(t) {
+		r := row{allTH: true}
+		for c := tr.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode || (c.DataAtom != atom.Td && c.DataAtom != atom.Th) {
+				continue
+			}
+			if holdsBlocks(c) {
+				return nil, false
+			}
+			if len(r.cells) == 0 {
+				r.rowHeader = c.DataAtom == atom.Th
+			}
+			r.allTH = r.allTH && c.DataAtom == atom.Th
+			r.cells = append(r.cells, collapseSpace(textOf(c)))
+		}
+		r.inHead = tr.Parent != nil && tr.Parent.DataAtom == atom.Thead
+		if len(r.cells) > 0 {
+			rows = append(rows, r)
+		}
+	}
+	if len(rows) == 0 {
+		return nil, false
+	}
+	var header []string
+	body := rows
+	switch {
+	case rows[0].inHead:
+		header, body = rows[0].cells, rows[1:]
+	case rows[0].allTH && len(rows) > 1:
+		header, body = rows[0].cells, rows[1:]
+	}
+	var out []string
+	for _, r := range body {
+		if r.inHead {
+			continue
+		}
+		if s := tableRow(header, r.cells, r.rowHeader); s != "" {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 && len(header) > 0 {
+		out = append(out, tableRow(nil, header, false))
+	}
+	return out, true
+}
+
+// tableRows returns the tr elements of table t, not those of tables nested
+// in it.
+func tableRows(t *html.Node) []*html.Node {
+	var out []*html.Node
+	for c := t.FirstChild; c != nil; c = c.NextSibling {
+		switch c.DataAtom {
+		case atom.Tr:
+			out = append(out, c)
+		case atom.Thead, atom.Tbody, atom.Tfoot:
+			for r := c.FirstChild; r != nil; r = r.NextSibling {
+				if r.DataAtom == atom.Tr {
+					out = append(out, r)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// holdsBlocks reports whether n has an element that makes paragraphs of
+// its own: a paragraph or block element, or a heading.
+func holdsBlocks(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && (paragraphElements[c.DataAtom] || blockElements[c.DataAtom] || isHeading(c.DataAtom) || holdsBlocks(c)) {
+			return true
+		}
+	}
+	return false
+}
+
+// readHead reads the title, date and URL a page's head gives. The URL is
+// its canonical link, else og:url, when that is an http(s) URL.
 func readHead(head *html.Node, h *header) {
+	var canonical, og string
+	defer func() {
+		h.url = cmp.Or(canonical, og)
+	}()
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode {
@@ -194,6 +327,14 @@ func readHead(head *html.Node, h *header) {
 					if h.date == "" {
 						h.date = collapseSpace(attr(n, "content"))
 					}
+				case "og:url":
+					if og == "" {
+						og = webURL(attr(n, "content"))
+					}
+				}
+			case atom.Link:
+				if canonical == "" && slices.Contains(strings.Fields(strings.ToLower(attr(n, "rel"))), "canonical") {
+					canonical = webURL(attr(n, "href"))
 				}
 			}
 		}

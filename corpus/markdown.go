@@ -1,37 +1,43 @@
 package corpus
 
 import (
-	"regexp"
+	"bufio"
+	"bytes"
+	"cmp"
+	"fmt"
 	"strings"
 
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
+	gmhtml "github.com/yuin/goldmark/renderer/html"
+	gmtext "github.com/yuin/goldmark/text"
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/net/html"
 )
 
-var (
-	mdImage      = regexp.MustCompile(`!\[[^\]]*\]\([^)]*\)`)
-	mdLink       = regexp.MustCompile(`\[([^\]]+)\]\([^)]*\)`)
-	mdRefLink    = regexp.MustCompile(`\[([^\]]+)\]\[[^\]]*\]`)
-	mdAutoLink   = regexp.MustCompile(`<(https?://[^>]+)>`)
-	mdCode       = regexp.MustCompile("`([^`]*)`")
-	mdStrong     = regexp.MustCompile(`(\*\*|__)(\S(?:.*?\S)?)(\*\*|__)`)
-	mdEmphStar   = regexp.MustCompile(`\*(\S(?:[^*]*\S)?)\*`)
-	mdEmphUnder  = regexp.MustCompile(`(^|\W)_(\S(?:[^_]*\S)?)_(\W|$)`)
-	mdStrike     = regexp.MustCompile(`~~(.+?)~~`)
-	mdHTMLTag    = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
-	mdComment    = regexp.MustCompile(`<!--.*?-->`)
-	mdRefDef     = regexp.MustCompile(`^\s{0,3}\[[^\]]+\]:\s`)
-	mdHeading    = regexp.MustCompile(`^\s{0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$`)
-	mdListMarker = regexp.MustCompile(`^\s*(?:[-*+•]|\d{1,4}[.)])\s+`)
-	mdRule       = regexp.MustCompile(`^\s{0,3}([-*_])(\s*[-*_]){2,}\s*$`)
-)
-
-// parseMarkdown returns the paragraphs of a Markdown document with markup
-// removed. Headings are not paragraphs; the first one is the title when no
-// "Title:" header line or front matter title is given. Each list item is a
-// paragraph; fenced code is kept as text.
-func parseMarkdown(text string) ([]string, header) {
+// parseMarkdown returns the blocks of a Markdown document, read by goldmark
+// with GitHub's extensions (tables, strikethrough, autolinks, task lists),
+// and its header: YAML front matter, then "Title:", "Date:" and "URL:"
+// lines, then the first heading for a title. What becomes of each element:
+//
+//   - Headings are headings (the structure pass makes them sections).
+//   - Paragraphs, list items and block quotes are paragraphs, their inline
+//     markup removed: emphasis, strong, strikethrough and code spans keep
+//     their text, links their text, autolinks their address; images, raw
+//     HTML and task list boxes go. Backslash escapes and character
+//     references are read ("\*" is "*", "&amp;" is "&"). Lines of one
+//     paragraph split as plain text does (splitBlock), so a file of one
+//     long paragraph per line reads as it would as .txt.
+//   - Each list item is a paragraph of its own, an item of its list.
+//   - A table becomes one paragraph per body row, each cell after its
+//     column's header: "Feature: Search; Status: done" (see tableRow).
+//   - Code blocks (fenced or indented) are left out: code is not an answer
+//     to a question asked in words, and quoting it as prose would garble it.
+//   - An HTML block keeps its text, without tags, comments or scripts.
+func parseMarkdown(text string) (blocks []block, h header) {
 	lines := strings.Split(text, "\n")
-	var h header
 	lines = frontMatter(lines, &h)
 	h2, lines := readHeader(lines)
 	if h.title == "" {
@@ -40,92 +46,186 @@ func parseMarkdown(text string) ([]string, header) {
 	if h.date == "" {
 		h.date = h2.date
 	}
+	if h.url == "" {
+		h.url = h2.url
+	}
+	src := []byte(strings.Join(lines, "\n"))
+	w := &mdWalker{src: src}
+	if !w.parse() {
+		// goldmark panicked: read the document as plain text rather than
+		// lose it or the whole load.
+		return textBlocks(splitParagraphs(lines)), h
+	}
+	if h.title == "" {
+		h.title = w.firstHeading
+	}
+	return w.blocks, h
+}
 
-	var (
-		paras []string
-		out   []string // Markdown lines of the current run between code fences
-		code  []string // lines of the current fenced code block
-		fence string   // the fence that opened it ("```" or "~~~"), "" outside
-		// plain counts the lines at the end of out that form an ordinary
-		// paragraph; inBlock is set while a list item or quote runs on.
-		plain   int
-		inBlock bool
-	)
-	flush := func() {
-		for _, p := range splitParagraphs(out) {
-			if s := stripInline(p); s != "" {
-				paras = append(paras, s)
+// mdWalker collects the blocks of a goldmark tree.
+type mdWalker struct {
+	src          []byte
+	blocks       []block
+	firstHeading string
+	tables       int
+}
+
+// parse parses w.src and walks it; it reports false when goldmark panics.
+func (w *mdWalker) parse() (ok bool) {
+	defer func() {
+		if recover() != nil {
+			w.blocks, ok = nil, false
+		}
+	}()
+	md := goldmark.New(goldmark.WithExtensions(extension.GFM))
+	w.walk(md.Parser().Parse(gmtext.NewReader(w.src)), "")
+	return true
+}
+
+// walk adds the blocks under n; list is the key of the list item n is in
+// ("" outside lists).
+func (w *mdWalker) walk(n ast.Node, list string) {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.Heading:
+			t := collapseSpace(w.inline(c))
+			if w.firstHeading == "" {
+				w.firstHeading = t
 			}
-		}
-		out = out[:0]
-	}
-	for _, l := range lines {
-		trim := strings.TrimSpace(l)
-		if fence != "" {
-			if strings.HasPrefix(trim, fence) && strings.Trim(trim, fence[:1]) == "" {
-				// Code is text as written: no inline markup to strip.
-				paras = append(paras, splitParagraphs(code)...)
-				code, fence = code[:0], ""
-				continue
+			w.blocks = append(w.blocks, block{kind: blockHeading, text: t})
+		case *ast.Paragraph, *ast.TextBlock:
+			kind := blockPara
+			if list != "" {
+				kind = blockItem
 			}
-			code = append(code, l)
-			continue
-		}
-		if strings.HasPrefix(trim, "```") || strings.HasPrefix(trim, "~~~") {
-			flush()
-			fence, plain, inBlock = trim[:3], 0, false
-			continue
-		}
-		if m := mdHeading.FindStringSubmatch(l); m != nil {
-			if h.title == "" {
-				h.title = stripInline(m[2])
+			var lines []string
+			for _, l := range strings.Split(w.inline(c), "\n") {
+				if l = strings.TrimSpace(l); l != "" {
+					lines = append(lines, l)
+				}
 			}
-			out = append(out, "")
-			plain, inBlock = 0, false
-			continue
-		}
-		// A setext underline turns the plain paragraph above it (all its
-		// lines) into a heading; under a list item or a quote it is a rule.
-		if trim != "" && plain > 0 && (strings.Trim(trim, "=") == "" || strings.Trim(trim, "-") == "") {
-			if h.title == "" {
-				h.title = stripInline(strings.Join(out[len(out)-plain:], " "))
+			for _, p := range splitBlock(lines) {
+				w.blocks = append(w.blocks, block{kind: kind, text: p, list: list})
 			}
-			out = append(out[:len(out)-plain], "")
-			plain = 0
-			continue
-		}
-		if trim == "" || mdRule.MatchString(l) || mdRefDef.MatchString(l) {
-			out = append(out, "")
-			plain, inBlock = 0, false
-			continue
-		}
-		quoted := false
-		for strings.HasPrefix(strings.TrimSpace(l), ">") {
-			l = strings.TrimPrefix(strings.TrimSpace(l), ">")
-			quoted = true
-		}
-		if mdListMarker.MatchString(l) {
-			// A list item starts a paragraph of its own.
-			out = append(out, "", mdListMarker.ReplaceAllString(l, ""))
-			plain, inBlock = 0, true
-			continue
-		}
-		out = append(out, l)
-		switch {
-		case quoted || inBlock || strings.TrimSpace(l) == "":
-			plain, inBlock = 0, true
+		case *ast.List:
+			key := cmp.Or(list, "md") + ">"
+			start := len(w.blocks)
+			for item := c.FirstChild(); item != nil; item = item.NextSibling() {
+				w.walk(item, key)
+			}
+			markFirst(w.blocks[start:], key)
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+		case *ast.HTMLBlock:
+			var b strings.Builder
+			for i := 0; i < c.Lines().Len(); i++ {
+				seg := c.Lines().At(i)
+				b.Write(seg.Value(w.src))
+			}
+			if c.HasClosure() {
+				b.Write(c.ClosureLine.Value(w.src))
+			}
+			if t := htmlText(b.String()); t != "" {
+				w.blocks = append(w.blocks, block{kind: blockPara, text: t})
+			}
+		case *east.Table:
+			w.table(c, list)
 		default:
-			plain++
+			w.walk(c, list)
 		}
 	}
-	flush()
-	// An unclosed fence runs to the end of the document.
-	paras = append(paras, splitParagraphs(code)...)
-	return paras, h
+}
+
+// table adds one block per body row of a GFM table, in the list item
+// whose key is list.
+func (w *mdWalker) table(t *east.Table, list string) {
+	w.tables++
+	key := fmt.Sprintf("%s>t%d", cmp.Or(list, "md"), w.tables)
+	start := len(w.blocks)
+	defer func() { markFirst(w.blocks[start:], key) }()
+	var header []string
+	for r := t.FirstChild(); r != nil; r = r.NextSibling() {
+		var cells []string
+		for c := r.FirstChild(); c != nil; c = c.NextSibling() {
+			cells = append(cells, collapseSpace(w.inline(c)))
+		}
+		if _, ok := r.(*east.TableHeader); ok {
+			header = cells
+			continue
+		}
+		if row := tableRow(header, cells, false); row != "" {
+			w.blocks = append(w.blocks, block{kind: blockItem, text: row, list: key})
+		}
+	}
+}
+
+// inline is the text of n's inline content, markup removed (see
+// parseMarkdown), with its line breaks as "\n".
+func (w *mdWalker) inline(n ast.Node) string {
+	var b strings.Builder
+	w.writeInline(&b, n)
+	return b.String()
+}
+
+func (w *mdWalker) writeInline(b *strings.Builder, n ast.Node) {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.Text:
+			if c.IsRaw() {
+				b.Write(c.Segment.Value(w.src))
+			} else {
+				b.WriteString(unescapeMarkdown(c.Segment.Value(w.src)))
+			}
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				b.WriteByte('\n')
+			}
+		case *ast.String:
+			if c.IsCode() || c.IsRaw() {
+				b.Write(c.Value)
+			} else {
+				b.WriteString(unescapeMarkdown(c.Value))
+			}
+		case *ast.CodeSpan:
+			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
+				if t, ok := t.(*ast.Text); ok {
+					b.Write(bytes.ReplaceAll(t.Segment.Value(w.src), []byte("\n"), []byte(" ")))
+				}
+			}
+		case *ast.AutoLink:
+			b.Write(c.Label(w.src))
+		case *ast.Image, *ast.RawHTML, *east.TaskCheckBox:
+		default:
+			w.writeInline(b, c)
+		}
+	}
+}
+
+// unescapeMarkdown reads backslash escapes and character references as
+// goldmark's HTML renderer does, then turns the HTML it wrote back into
+// text.
+func unescapeMarkdown(v []byte) string {
+	if bytes.IndexByte(v, '\\') < 0 && bytes.IndexByte(v, '&') < 0 {
+		return string(v)
+	}
+	var buf bytes.Buffer
+	bw := bufio.NewWriter(&buf)
+	gmhtml.DefaultWriter.Write(bw, v)
+	bw.Flush()
+	return html.UnescapeString(buf.String())
+}
+
+// htmlText is the text of a fragment of HTML, without tags, comments,
+// scripts, styles or other chrome; "" when it cannot be parsed.
+func htmlText(s string) string {
+	doc, err := html.Parse(strings.NewReader(s))
+	if err != nil {
+		return ""
+	}
+	return collapseSpace(textOf(doc))
 }
 
 // frontMatter consumes a leading YAML front matter block ("---" … "---" or
-// "..."), taking its title and date. A YAML decoder reads it, so quoted
+// "..."), taking its title, date and URL (the first http(s) one of url:,
+// canonical: and source:). A YAML decoder reads it, so quoted
 // values lose their quotes and escapes ("Joint\_Statement \u2013 …" is
 // "Joint Statement – …"). A block that is not a YAML mapping is left in the
 // text: it was a thematic break, not front matter.
@@ -141,12 +241,20 @@ func frontMatter(lines []string, h *header) []string {
 		if !ok {
 			return lines
 		}
+		urls := map[string]string{}
 		for key, node := range fields {
-			switch {
-			case strings.EqualFold(key, "title"):
+			switch key = strings.ToLower(key); key {
+			case "title":
 				h.title = scalarText(node)
-			case strings.EqualFold(key, "date"):
+			case "date":
 				h.date = scalarText(node)
+			case "url", "canonical", "source":
+				urls[key] = webURL(scalarText(node))
+			}
+		}
+		for _, key := range []string{"url", "canonical", "source"} {
+			if h.url == "" {
+				h.url = urls[key]
 			}
 		}
 		return lines[i+1:]
@@ -180,77 +288,34 @@ func scalarText(n yaml.Node) string {
 	return strings.Join(strings.Fields(n.Value), " ")
 }
 
-// stripInline removes inline Markdown: images, links (keeping their text),
-// code spans (keeping their text as written), emphasis, strike-through, raw
-// HTML tags and backslash escapes (keeping the escaped character).
-func stripInline(s string) string {
-	var saved []string
-	protect := func(lit string) string {
-		saved = append(saved, lit)
-		return string(rune(protectBase + len(saved) - 1))
-	}
-	canProtect := !strings.ContainsFunc(s, isProtected) &&
-		strings.Count(s, "\\")+strings.Count(s, "`") < 0xFFFFD-protectBase
-	if canProtect {
-		// Escaped characters and code spans are literal text: hide them from
-		// the markup patterns below and put them back at the end.
-		s = mdEscape.ReplaceAllStringFunc(s, func(m string) string { return protect(m[1:]) })
-		s = mdCode.ReplaceAllStringFunc(s, func(m string) string { return protect(strings.Trim(m, "`")) })
-	}
-	s = mdImage.ReplaceAllString(s, "")
-	s = mdLink.ReplaceAllString(s, "$1")
-	s = mdRefLink.ReplaceAllString(s, "$1")
-	s = mdAutoLink.ReplaceAllString(s, "$1")
-	s = mdCode.ReplaceAllString(s, "$1")
-	s = mdStrong.ReplaceAllString(s, "$2")
-	s = mdEmphStar.ReplaceAllString(s, "$1")
-	// Each match consumes the character after it, so adjacent emphasis
-	// ("_a_ _b_") needs another pass.
-	for i := 0; i < 8; i++ {
-		t := mdEmphUnder.ReplaceAllString(s, "$1$2$3")
-		if t == s {
-			break
+// markFirst sets first on the first of blocks in the list whose key is key.
+func markFirst(blocks []block, key string) {
+	for i := range blocks {
+		if blocks[i].list == key {
+			blocks[i].first = true
+			return
 		}
-		s = t
 	}
-	s = mdStrike.ReplaceAllString(s, "$1")
-	s = mdHTMLTag.ReplaceAllString(s, "")
-	s = mdComment.ReplaceAllString(s, "")
-	if canProtect {
-		s = restore(s, saved)
-	} else {
-		var b strings.Builder
-		for i := 0; i < len(s); i++ {
-			if s[i] == '\\' && i+1 < len(s) && strings.IndexByte(mdEscapable, s[i+1]) >= 0 {
-				i++
-			}
-			b.WriteByte(s[i])
-		}
-		s = b.String()
-	}
-	return collapseSpace(s)
 }
 
-// mdEscapable are the characters a backslash escapes.
-const mdEscapable = "\\`*_{}[]()#+-.!>|~<"
-
-var mdEscape = regexp.MustCompile(`\\[` + regexp.QuoteMeta(mdEscapable) + `]`)
-
-// protectBase is the first of the private-use characters that stand in for
-// protected literal text inside stripInline.
-const protectBase = 0xF0000
-
-func isProtected(r rune) bool { return r >= protectBase && r <= 0xFFFFD }
-
-// restore replaces each placeholder in s by the text it stands for.
-func restore(s string, saved []string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if i := int(r - protectBase); isProtected(r) && i < len(saved) {
-			b.WriteString(saved[i])
+// tableRow is one row of a table as a paragraph: each non-empty cell after
+// its column's header and ": ", joined with "; " ("Feature: Search; Status:
+// done"). A cell under an empty header, or in a table without a header row,
+// stands alone; rowHeader says the first cell names the row (an HTML th),
+// and then, without a header row, it leads the rest ("Search: done; 2024").
+func tableRow(header, cells []string, rowHeader bool) string {
+	var parts []string
+	for i, c := range cells {
+		if c == "" {
 			continue
 		}
-		b.WriteRune(r)
+		if i < len(header) && header[i] != "" {
+			c = header[i] + ": " + c
+		}
+		parts = append(parts, c)
 	}
-	return b.String()
+	if len(header) == 0 && rowHeader && len(parts) > 1 && cells[0] != "" {
+		return parts[0] + ": " + strings.Join(parts[1:], "; ")
+	}
+	return strings.Join(parts, "; ")
 }

@@ -32,6 +32,9 @@ func tokenize(s string) []token {
 		}
 		start := i
 		j := i
+		// piece is where the text after the token's last dot starts: a
+		// dot joins only after a piece of one letter (see isAcronymDot).
+		piece := i
 		for j < len(s) {
 			r, size := utf8.DecodeRuneInString(s[j:])
 			if isWordRune(r) {
@@ -41,8 +44,11 @@ func tokenize(s string) []token {
 			// Inner apostrophes and acronym dots join when a word rune follows.
 			if (r == '\'' || r == '’' || r == '.') && j+size < len(s) {
 				r2, _ := utf8.DecodeRuneInString(s[j+size:])
-				if isWordRune(r2) && (r != '.' || isAcronymDot(s, start, j)) {
+				if isWordRune(r2) && (r != '.' || isAcronymDot(s, piece, j)) {
 					j += size
+					if r == '.' {
+						piece = j
+					}
 					continue
 				}
 			}
@@ -70,14 +76,12 @@ func tokenize(s string) []token {
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // isAcronymDot reports whether the dot at s[dot] continues an acronym of
-// single letters ("U.S", "e.g"): every piece before it is one letter.
-func isAcronymDot(s string, start, dot int) bool {
-	for _, piece := range strings.Split(s[start:dot], ".") {
-		if utf8.RuneCountInString(piece) != 1 {
-			return false
-		}
-	}
-	return true
+// single letters ("U.S", "e.g"): the piece of the token since its previous
+// dot, s[piece:dot], is one letter. Every earlier piece was one letter too,
+// or its dot would have ended the token; so checking the last piece alone
+// keeps tokenizing linear in a run like "a.b.c.d…".
+func isAcronymDot(s string, piece, dot int) bool {
+	return utf8.RuneCountInString(s[piece:dot]) == 1
 }
 
 // stopwords are English function words and the words people use to frame a
@@ -149,9 +153,6 @@ type wordInfo struct {
 	startsPhrase bool
 }
 
-// maxCachedWords bounds the word cache; it is cleared when full.
-const maxCachedWords = 1 << 17
-
 func newAnalyzer() *analyzer {
 	lex := wordnet.Default()
 	return &analyzer{lex: lex, total: float64(lex.TotalTagCount()), cache: map[string]wordInfo{}}
@@ -175,6 +176,9 @@ func (a *analyzer) info(word string) wordInfo {
 		forms = append(forms, stemPrefix+english.Stem(word, true))
 	}
 	wi = wordInfo{forms: forms, specificity: a.specificity(lemmas), startsPhrase: a.lex.IsPhrasePrefix(word)}
+	if len(word) > maxCachedWordLen {
+		return wi
+	}
 	a.mu.Lock()
 	if len(a.cache) >= maxCachedWords {
 		clear(a.cache)
@@ -278,4 +282,21 @@ func joinWords(toks []token) string {
 type phrase struct {
 	text     string
 	from, to int
+}
+
+// isName reports whether a word whose forms are forms names a place,
+// person or organisation in WordNet (see wordnet.Lexicon.IsName): every
+// base form it has is a name.
+func (a *analyzer) isName(forms []string) bool {
+	n := 0
+	for _, f := range forms {
+		if strings.HasPrefix(f, stemPrefix) {
+			continue
+		}
+		if !a.lex.IsName(f) {
+			return false
+		}
+		n++
+	}
+	return n > 0
 }

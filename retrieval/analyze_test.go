@@ -94,7 +94,7 @@ func TestCredits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {
-			q := e.newQuery(NormalizeQuestion(tt.question))
+			q := mustQuery(t, e, NormalizeQuestion(tt.question))
 			credits := q.credits(func(term string) bool { return terms[term] })
 			for k, s := range q.slots {
 				if s.word == tt.word && !s.phrase {
@@ -130,5 +130,36 @@ func TestNumberedRefs(t *testing.T) {
 				t.Fatalf("numberedRefs(%q) = %q, want %q", tt.text, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestTokenize pins how words are split, acronym dots included (a dot joins
+// after a one-letter piece only).
+func TestTokenize(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"The U.S. and e.g. this", []string{"the", "u.s.", "and", "e.g.", "this"}},
+		{"U.S.A.'s ports", []string{"u.s.a.", "s", "ports"}},
+		{"don't stop", []string{"don't", "stop"}},
+		{"fish.Chips", []string{"fish", "chips"}},
+		{"a.bc.d", []string{"a.bc.", "d"}},
+		{"a'b.c", []string{"a'b", "c"}},
+		{"a.b.c.d.e.f.g.h.i.j", []string{"a.b.c.d.e.f.g.h.i.j"}},
+		{"é.ß.ç works", []string{"é.ß.ç", "works"}},
+		{"high-speed rail", []string{"high", "speed", "rail"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, tok := range tokenize(tt.text) {
+			got = append(got, tok.word)
+			if tt.text[tok.start:tok.end] == "" {
+				t.Errorf("tokenize(%q): empty range for %q", tt.text, tok.word)
+			}
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("tokenize(%q) = %q, want %q", tt.text, got, tt.want)
+		}
 	}
 }

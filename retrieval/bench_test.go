@@ -171,7 +171,7 @@ func BenchmarkBuild(b *testing.B) {
 func BenchmarkLoad(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		src := Docs([]corpus.Document{syntheticDoc(b, n)})
-		src.Load = func() ([]corpus.Document, error) { return nil, errors.New("loaded the documents") }
+		src.Load = func() (corpus.Result, error) { return corpus.Result{}, errors.New("loaded the documents") }
 		dir := filepath.Join(b.TempDir(), "index")
 		if _, err := Build(context.Background(), Docs([]corpus.Document{syntheticDoc(b, n)}), Config{Path: dir}); err != nil {
 			b.Fatal(err)

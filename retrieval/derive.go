@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+
+	"github.com/quotebot/quotebot/corpus"
 )
 
 // passageData is what analysis derives from one passage's text alone: it
@@ -123,7 +125,7 @@ func sortTerms(d *passageData) {
 // analyzeAll analyzes the passages whose index is in todo into data[i],
 // using every processor; ids come from tb.
 // It stops early, with ctx's error, when ctx ends.
-func (a *analyzer) analyzeAll(ctx context.Context, texts func(i int) string, todo []int, data []passageData, tb tables) error {
+func (a *analyzer) analyzeAll(ctx context.Context, passages []corpus.Passage, todo []int, data []passageData, tb tables) error {
 	n := len(todo)
 	workers := min(runtime.GOMAXPROCS(0), max(n, 1))
 	var next sync.Mutex
@@ -145,7 +147,7 @@ func (a *analyzer) analyzeAll(ctx context.Context, texts func(i int) string, tod
 					return
 				}
 				for _, i := range todo[from:min(from+batch, n)] {
-					data[i] = a.analyze(texts(i), tb, sc)
+					data[i] = a.analyze(passages[i], tb, sc)
 				}
 			}
 		}()
@@ -154,8 +156,10 @@ func (a *analyzer) analyzeAll(ctx context.Context, texts func(i int) string, tod
 	return ctx.Err()
 }
 
-// analyze derives one passage's data.
-func (a *analyzer) analyze(text string, tb tables, sc *scratch) passageData {
+// analyze derives one passage's data: its terms from what search reads
+// (indexText, its context and its text), its topics from its text alone.
+func (a *analyzer) analyze(p corpus.Passage, tb tables, sc *scratch) passageData {
+	text := indexText(p)
 	toks := tokenize(text)
 	clear(sc.tf)
 	n := a.exactTermsOf(text, toks, func(term string) { sc.tf[lookup(tb.terms, sc.terms, term)]++ })
@@ -163,6 +167,9 @@ func (a *analyzer) analyze(text string, tb tables, sc *scratch) passageData {
 	for id, c := range sc.tf {
 		d.terms = append(d.terms, id)
 		d.tfs = append(d.tfs, uint16(min(c, maxTF)))
+	}
+	if p.Context != "" {
+		text, toks = p.Text, tokenize(p.Text)
 	}
 	d.topics = a.topicCandidates(text, toks, sc.memo, func(w string) uint32 { return lookup(tb.words, sc.words, w) })
 	return d

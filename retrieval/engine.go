@@ -1,15 +1,30 @@
-// Package retrieval finds the passages that answer a question: it embeds
-// passages into a chromem-go collection (the only package that imports
-// chromem-go), ranks them by a hybrid of dense similarity and a
-// WordNet-aware BM25, decides whether the documents answer at all, and picks
-// the sentences to highlight.
+// Package retrieval finds the passages that answer a question. It is the
+// only package that imports chromem-go, which holds the passages' vectors
+// and answers nearest-neighbour queries.
 //
-// Opening an engine is a pipeline: the passages are analyzed one by one
-// (derive.go: terms, topic candidates), the corpus-wide structures are made
-// from that per-passage data (lexical.go, topics.go), and the passages are
-// embedded (vectors.go). A persistent index (persist.go, snapshot.go) keeps
-// all of it in one file, so a later process loads it without analyzing or
-// embedding anything, and a rebuild analyzes and embeds only new text.
+// Answering is a pipeline of five stages, each in its own file:
+//
+//  1. analyze (query.go, analyze.go, soft.go): the question's content words
+//     and multi-word lemmas, each with its forms, WordNet relatives and the
+//     documents' words nearest in meaning (names get their own forms only);
+//  2. gather (candidates.go): the best passages by BM25 and by the
+//     embedder's vectors;
+//  3. signals (signals.go): each candidate's named, weighted evidence —
+//     coverage, lexical, dense — fused into one score;
+//  4. decide (decide.go): quote, offer the closest passage, or say the
+//     documents do not cover it;
+//  5. highlight (highlight.go): the sentences to set in bold.
+//
+// search.go runs the stages; tuning.go holds every tuning constant, by
+// stage, with its reason; calibrate.go fits the decision's thresholds.
+//
+// Opening an engine is a pipeline too: each passage is analyzed on its own
+// (derive.go: its terms and topic candidates), the corpus-wide structures
+// are made from that per-passage data (lexical.go, topics.go), and the
+// passages are embedded (vectors.go). A persistent index (persist.go,
+// snapshot.go) keeps all of it in one file, so a later process loads it
+// without analyzing or embedding anything, and a rebuild analyzes and
+// embeds only new passages.
 package retrieval
 
 import (
@@ -49,8 +64,9 @@ type Source struct {
 	// Key identifies the documents: two sources with one key must give the
 	// same documents. Empty means unknown; Load is then always called.
 	Key string
-	// Load reads the documents.
-	Load func() ([]corpus.Document, error)
+	// Load reads the documents. The files it skipped (Result.Skipped) are
+	// recorded with the index, so that Stats lists them when it loads.
+	Load func() (corpus.Result, error)
 }
 
 // Docs is the Source of documents already loaded; its key is a hash of
@@ -66,6 +82,7 @@ func Docs(docs []corpus.Document) Source {
 		field(d.ID)
 		field(d.Title)
 		field(d.Date)
+		field(d.URL)
 		num(len(d.Passages))
 		for _, p := range d.Passages {
 			field(p.ID)
@@ -75,6 +92,9 @@ func Docs(docs []corpus.Document) Source {
 			num(p.Paragraph)
 			num(p.Part)
 			field(p.Text)
+			field(p.Section)
+			field(p.Context)
+			field(p.URL)
 			num(len(p.Sentences))
 			for _, s := range p.Sentences {
 				num(s.Start)
@@ -82,21 +102,23 @@ func Docs(docs []corpus.Document) Source {
 			}
 		}
 	}
-	return Source{Key: "passages:" + hex.EncodeToString(h.Sum(nil)), Load: func() ([]corpus.Document, error) { return docs, nil }}
+	return Source{Key: "passages:" + hex.EncodeToString(h.Sum(nil)), Load: func() (corpus.Result, error) { return corpus.Result{Docs: docs}, nil }}
 }
 
 // Engine answers questions about a fixed set of passages. It is safe for
 // concurrent use.
 type Engine struct {
-	emb      Embedder
-	an       *analyzer
-	col      *chromem.Collection
-	dim      int
-	passages []corpus.Passage
-	byID     map[string]int
-	lex      *lexIndex
-	topics   []string
-	stats    Stats
+	soft       softVocab
+	thresholds Thresholds
+	emb        Embedder
+	an         *analyzer
+	col        *chromem.Collection
+	dim        int
+	passages   []corpus.Passage
+	byID       map[string]int
+	lex        *lexIndex
+	topics     []string
+	stats      Stats
 }
 
 // Stats says how Open got the index.
@@ -106,6 +128,10 @@ type Stats struct {
 	Loaded bool
 	// Passages is the number of passages indexed.
 	Passages int
+	// Documents is the number of documents read, and Skipped the files that
+	// could not be, as Source.Load said when the index was built.
+	Documents int
+	Skipped   []corpus.Skipped
 	// Embedded counts the passages Open embedded.
 	Embedded int
 	// Reused counts the vectors Open took from the previous index instead of
@@ -136,11 +162,11 @@ func OpenSource(ctx context.Context, src Source, cfg Config) (*Engine, error) {
 	if cfg.Path != "" {
 		return e.openPersistent(ctx, src, cfg.Path)
 	}
-	docs, err := src.Load()
+	res, err := src.Load()
 	if err != nil {
 		return nil, err
 	}
-	if err := e.setPassages(docs); err != nil {
+	if err := e.setPassages(res); err != nil {
 		return nil, err
 	}
 	data := make([]passageData, len(e.passages))
@@ -149,7 +175,7 @@ func OpenSource(ctx context.Context, src Source, cfg Config) (*Engine, error) {
 		all[i] = i
 	}
 	tb := newTables()
-	if err := e.an.analyzeAll(ctx, e.passageText, all, data, tb); err != nil {
+	if err := e.an.analyzeAll(ctx, e.passages, all, data, tb); err != nil {
 		return nil, err
 	}
 	e.stats.Analyzed = len(data)
@@ -165,9 +191,10 @@ func OpenSource(ctx context.Context, src Source, cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := e.fillCollection(ctx, vecs, dim); err != nil {
+	if e.col, err = e.newCollection(ctx, e.passages, vecs, dim); err != nil {
 		return nil, err
 	}
+	e.dim = dim
 	e.stats.Passages = len(e.passages)
 	return e, nil
 }
@@ -185,12 +212,13 @@ func newEngine(emb Embedder) *Engine {
 	if emb == nil {
 		emb = NewLocal()
 	}
-	return &Engine{emb: emb, an: newAnalyzer(), byID: map[string]int{}}
+	return &Engine{emb: emb, an: newAnalyzer(), byID: map[string]int{}, thresholds: DefaultThresholds}
 }
 
-// setPassages takes the passages of docs, each ID once.
-func (e *Engine) setPassages(docs []corpus.Document) error {
-	for _, d := range docs {
+// setPassages takes the passages of the documents read, each ID once.
+func (e *Engine) setPassages(res corpus.Result) error {
+	e.stats.Documents, e.stats.Skipped = len(res.Docs), res.Skipped
+	for _, d := range res.Docs {
 		for _, p := range d.Passages {
 			if _, dup := e.byID[p.ID]; dup {
 				continue
@@ -204,8 +232,6 @@ func (e *Engine) setPassages(docs []corpus.Document) error {
 	}
 	return nil
 }
-
-func (e *Engine) passageText(i int) string { return e.passages[i].Text }
 
 // derive makes the corpus-wide structures from per-passage data whose
 // term ids index terms and topic words index words.
@@ -239,28 +265,27 @@ func (e *Engine) embedFunc() chromem.EmbeddingFunc {
 	return func(ctx context.Context, text string) ([]float32, error) { return e.emb.Embed(ctx, text) }
 }
 
-// fillCollection puts every passage into a new in-memory chromem-go
+// newCollection puts every passage into a new in-memory chromem-go
 // collection with its vector, vecs[i*dim:(i+1)*dim], without copying it
 // (the vectors are already normalized, see streamVectors). Passages keep
-// their text in e, so chromem-go holds only IDs and vectors.
-func (e *Engine) fillCollection(ctx context.Context, vecs []float32, dim int) error {
+// their text in the engine, so chromem-go holds only IDs and vectors.
+func (e *Engine) newCollection(ctx context.Context, passages []corpus.Passage, vecs []float32, dim int) (*chromem.Collection, error) {
 	meta := map[string]string{"embedder": e.emb.ID(), "dim": fmt.Sprint(dim)}
 	col, err := chromem.NewDB().CreateCollection(collectionName, meta, e.embedFunc())
 	if err != nil {
-		return fmt.Errorf("create collection: %w", err)
+		return nil, fmt.Errorf("create collection: %w", err)
 	}
 	// One goroutine: AddDocuments would start one per document, and two
 	// that add at once contend for the collection's lock more than they
 	// gain.
-	for i, p := range e.passages {
+	for i, p := range passages {
 		v := vecs[i*dim : (i+1)*dim : (i+1)*dim]
 		if err := col.AddDocument(ctx, chromem.Document{ID: p.ID, Embedding: v}); err != nil {
-			return fmt.Errorf("add passage %s: %w", p.ID, err)
+			return nil, fmt.Errorf("add passage %s: %w", p.ID, err)
 		}
 	}
-	if col.Count() != len(e.passages) {
-		return fmt.Errorf("the collection holds %d passages, want %d", col.Count(), len(e.passages))
+	if col.Count() != len(passages) {
+		return nil, fmt.Errorf("the collection holds %d passages, want %d", col.Count(), len(passages))
 	}
-	e.col, e.dim = col, dim
-	return nil
+	return col, nil
 }

@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -69,7 +70,7 @@ func TestAnswerSeed(t *testing.T) {
 		{"fisheries to fishing industry", "what did they say about fisheries?", true, 7, "cooperation on fishing industry"},
 		{"flights", "What about flights between China and Peru?", true, 5, "direct flights"},
 		{"multi-word lemma", "Did they mention artificial intelligence?", true, 6, "artificial intelligence"},
-		{"slack mention", "<@U0LAN0Z89> what about the WTO dispute settlement mechanism?", true, 11, "dispute settlement mechanism"},
+		{"runs of white space", "what about  the WTO dispute\nsettlement mechanism ?", true, 11, "dispute settlement mechanism"},
 		{"not covered", "What did they say about football?", false, 0, ""},
 		{"not covered, two words", "Did they discuss nuclear weapons?", false, 0, ""},
 		{"only framing", "what did they say?", false, 0, ""},
@@ -168,7 +169,15 @@ func TestExpansionNeverOutranksExact(t *testing.T) {
 				t.Fatalf("first passage = %+v, want the exact match", a.Passages)
 			}
 			alone := mustIndex(t, mustDocs(t, map[string]string{"a.txt": tt.related + "\n\nThe weather was fine all week.\n"}), Config{})
-			if a := mustAnswer(t, alone, tt.q, 3); !a.Found || a.Passages[0].Text != tt.related {
+			// Alone, the related passage answers: quoted for a derived
+			// form, and offered as the closest passage for a synonym
+			// (the documents do not say it in those words).
+			a = mustAnswer(t, alone, tt.q, 3)
+			shown := a.Passages
+			if !a.Found {
+				shown = a.Closest
+			}
+			if len(shown) == 0 || shown[0].Text != tt.related {
 				t.Fatalf("related passage alone: %+v", a)
 			}
 		})
@@ -186,7 +195,11 @@ func TestSmallCorpus(t *testing.T) {
 }
 
 func TestOpenErrors(t *testing.T) {
-	_, err := Open(context.Background(), mustDocs(t, map[string]string{"empty.txt": "Title: Nothing\n"}), Config{})
+	empty, err := corpus.Parse("empty.txt", []byte("Title: Nothing\n"), corpus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(context.Background(), []corpus.Document{empty}, Config{})
 	if err != ErrNoPassages {
 		t.Fatalf("Open(no passages) = %v, want ErrNoPassages", err)
 	}
@@ -273,24 +286,30 @@ func TestNumberedReferences(t *testing.T) {
 	}
 }
 
-// evalSets are the evaluation sets with the least each must score: the seed
-// set at the bar, the others at their measured figures, to catch
-// regressions on documents the ranking was not built around.
+// evalSets are the evaluation sets with what each must score, at the
+// figures measured for the three-way answer (README.md, "Evaluation"): the
+// least share of answerable questions whose first passage shown, quoted or
+// closest, is right; the most confident-wrong replies; and the least
+// no-answer accuracy. They catch regressions on documents the pipeline was
+// not built around.
 var evalSets = []struct {
-	set, corpus       string
-	recall1, noAnswer float64
+	set, corpus                string
+	first, confWrong, noAnswer float64
 }{
-	{"../testdata/seed-questions.jsonl", "", 1, 1},
-	{"../testdata/eval/plastic-pollution-strategy.jsonl", "../testdata/docs/plastic-pollution", 0.63, 0.69},
-	{"../testdata/eval/us-new-zealand-joint-statement.jsonl", "../testdata/docs/us-new-zealand", 0.60, 0.65},
-	{"../testdata/eval/us-india-joint-statement.jsonl", "../testdata/docs/us-india-joint-statement", 0.44, 0.54},
-	{"../testdata/eval/east-palestine-executive-order.jsonl", "../testdata/docs/east-palestine-executive-order", 0.37, 0.48},
+	{"../testdata/seed-questions.jsonl", "", 1, 0, 1},
+	{"../testdata/eval/plastic-pollution-strategy.jsonl", "../testdata/docs/plastic-pollution", 0.6, 0.052, 0.83},
+	{"../testdata/eval/us-new-zealand-joint-statement.jsonl", "../testdata/docs/us-new-zealand", 0.57, 0.023, 0.66},
+	{"../testdata/eval/us-india-joint-statement.jsonl", "../testdata/docs/us-india-joint-statement", 0.37, 0, 1},
+	{"../testdata/eval/east-palestine-executive-order.jsonl", "../testdata/docs/east-palestine-executive-order", 0.34, 0.086, 0.66},
+	{"../testdata/eval/antarctic-treaty.jsonl", "../testdata/docs/antarctic-treaty", 0.35, 0.08, 0.81},
+	{"../testdata/eval/caregivers-executive-order.jsonl", "../testdata/docs/caregivers-executive-order", 0.36, 0.105, 0.6},
+	{"../testdata/eval/trump-accounts-faq.jsonl", "../testdata/docs/trump-accounts-faq", 0.32, 0.16, 0.6},
 	// The same questions with a typo in their longest word.
-	{"../testdata/eval/typos/seed-questions.jsonl", "", 0.92, 0.93},
-	{"../testdata/eval/typos/plastic-pollution-strategy.jsonl", "../testdata/docs/plastic-pollution", 0.61, 0.64},
-	{"../testdata/eval/typos/us-new-zealand-joint-statement.jsonl", "../testdata/docs/us-new-zealand", 0.50, 0.59},
-	{"../testdata/eval/typos/us-india-joint-statement.jsonl", "../testdata/docs/us-india-joint-statement", 0.33, 0.46},
-	{"../testdata/eval/typos/east-palestine-executive-order.jsonl", "../testdata/docs/east-palestine-executive-order", 0.34, 0.46},
+	{"../testdata/eval/typos/seed-questions.jsonl", "", 0.85, 0, 1},
+	{"../testdata/eval/typos/plastic-pollution-strategy.jsonl", "../testdata/docs/plastic-pollution", 0.54, 0.028, 0.83},
+	{"../testdata/eval/typos/us-new-zealand-joint-statement.jsonl", "../testdata/docs/us-new-zealand", 0.42, 0.032, 0.83},
+	{"../testdata/eval/typos/us-india-joint-statement.jsonl", "../testdata/docs/us-india-joint-statement", 0.28, 0, 1},
+	{"../testdata/eval/typos/east-palestine-executive-order.jsonl", "../testdata/docs/east-palestine-executive-order", 0.3, 0.125, 0.66},
 }
 
 func TestEvalSets(t *testing.T) {
@@ -298,10 +317,11 @@ func TestEvalSets(t *testing.T) {
 		t.Run(filepath.Base(es.set), func(t *testing.T) {
 			docs := mustSeed(t)
 			if es.corpus != "" {
-				var err error
-				if docs, err = corpus.Load(os.DirFS(es.corpus), corpus.Options{}); err != nil {
+				res, err := corpus.Scan(os.DirFS(es.corpus), corpus.Options{})
+				if err != nil {
 					t.Fatal(err)
 				}
+				docs = res.Docs
 			}
 			f, err := os.Open(es.set)
 			if err != nil {
@@ -318,13 +338,13 @@ func TestEvalSets(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Log(m)
-			if m.Recall1 < es.recall1 || m.NoAnswer < es.noAnswer {
+			if m.First < es.first || m.ConfWrong > es.confWrong || m.NoAnswer < es.noAnswer {
 				for _, r := range res {
-					if !r.Correct() {
-						t.Logf("wrong: %q found=%v rank=%d", r.Question.Q, r.Answer.Found, r.Rank)
+					if !r.Correct() || r.ConfidentWrong() {
+						t.Logf("wrong: %q found=%v rank=%d closest=%d", r.Question.Q, r.Answer.Found, r.Rank, r.ClosestRank)
 					}
 				}
-				t.Errorf("%s, want recall@1 ≥ %.3f and noanswer ≥ %.3f", m, es.recall1, es.noAnswer)
+				t.Errorf("%s, want first ≥ %.3f, confwrong ≤ %.3f and noanswer ≥ %.3f", m, es.first, es.confWrong, es.noAnswer)
 			}
 		})
 	}
@@ -414,6 +434,8 @@ func TestFoundDecision(t *testing.T) {
 		{"acronym typed in lower case", "oem", true, 8},
 		{"name of an acronym in the text", "what about the Federal Aviation Administration?", true, 9},
 		{"absent topic", "what did they say about football?", false, 0},
+		// Closest passage offered, not quoted: the budget passage shares
+		// "budget" and stands out (see TestClosestPassage).
 		{"absent topic with a common word", "did they talk about the football budget for the stadium?", false, 0},
 		{"absent topics only", "any news on tax rates and parking fines?", false, 0},
 		{"multi-word lemma absent, one of its words present", "what about nuclear weapons?", false, 0},
@@ -424,8 +446,8 @@ func TestFoundDecision(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			a := mustAnswer(t, e, tt.q, 3)
 			wantFirst(t, a, tt.found, tt.paragraph)
-			if !tt.found && (len(a.Passages) != 0 || len(a.Topics) == 0) {
-				t.Fatalf("not found should quote nothing and list topics: %+v", a)
+			if !tt.found && (len(a.Passages) != 0 || len(a.Closest) == 0 && len(a.Topics) == 0) {
+				t.Fatalf("not found should quote nothing, and list topics unless it gives the closest passage: %+v", a)
 			}
 		})
 	}
@@ -501,16 +523,20 @@ func TestCitedParagraph(t *testing.T) {
 	}
 }
 
-// TestLongQuestion answers a pasted page as a question without error, using
-// only its first maxQueryWords content words.
+// TestLongQuestion refuses a pasted page as a question, and shows that the
+// analysis Answer guards would still only use its first maxQueryWords
+// content words.
 func TestLongQuestion(t *testing.T) {
 	e := mustIndex(t, mustSeed(t), Config{})
 	q := "fisheries " + strings.Repeat("lorem ipsum dolor sit amet consectetur ", 2000)
-	a := mustAnswer(t, e, q, 3)
-	if a.Question != q {
-		t.Fatal("question not echoed")
+	if _, err := e.Answer(context.Background(), q, 3); !errors.Is(err, ErrQuestionTooLong) {
+		t.Fatalf("Answer of %d characters: err %v, want ErrQuestionTooLong", len(q), err)
 	}
-	if n := len(e.newQuery(NormalizeQuestion(q)).slots); n > maxQueryWords*2 {
+	a, _, err := e.answer(context.Background(), q, 3)
+	if err != nil || a.Question != q {
+		t.Fatalf("answer without the length check: %v (question echoed: %v)", err, a.Question == q)
+	}
+	if n := len(mustQuery(t, e, NormalizeQuestion(q)).slots); n > maxQuerySlots {
 		t.Fatalf("%d slots for a long question", n)
 	}
 	many := make([]string, 200)
@@ -518,7 +544,7 @@ func TestLongQuestion(t *testing.T) {
 		many[i] = fmt.Sprintf("word%d", i)
 	}
 	var words int
-	for _, s := range e.newQuery(strings.Join(many, " ")).slots {
+	for _, s := range mustQuery(t, e, strings.Join(many, " ")).slots {
 		if !s.phrase {
 			words++
 		}

@@ -42,51 +42,91 @@ func ReadEvalSet(r io.Reader) ([]EvalQuestion, error) {
 	return out, nil
 }
 
+// Shown bounds of the contract's "shown" figure: a hit among the first
+// evalShownQuoted quoted passages or the first evalShownClosest closest ones.
+const (
+	evalTop          = 3
+	evalShownQuoted  = 3
+	evalShownClosest = 2
+)
+
 // EvalResult is how one question fared.
 type EvalResult struct {
 	Question EvalQuestion
 	Answer   Answer
-	// Rank is the 1-based position of the first passage that contains an
-	// expected string; 0 when none does (or the answer was not found).
+	// Rank is the 1-based position of the first quoted passage that
+	// contains an expected string; 0 when none does (or nothing was quoted).
 	Rank int
+	// ClosestRank is the same for the closest passages of a reply that
+	// quotes nothing; 0 when none is a hit.
+	ClosestRank int
 }
 
 // Answerable reports whether the question has expected passages.
 func (r EvalResult) Answerable() bool { return len(r.Question.Expect) > 0 }
 
-// Correct reports whether the reply was right: a hit at rank 1 for an
-// answerable question, found=false for one the documents do not answer.
-func (r EvalResult) Correct() bool {
-	if r.Answerable() {
-		return r.Rank == 1
+// FirstRight reports whether the first passage shown, quoted or closest,
+// answers an answerable question.
+func (r EvalResult) FirstRight() bool { return r.Rank == 1 || r.ClosestRank == 1 }
+
+// ConfidentWrong reports whether the reply quoted something it should not
+// have: a first quoted passage that is not a hit, or any quote for a
+// question the documents do not answer.
+func (r EvalResult) ConfidentWrong() bool {
+	if !r.Answer.Found {
+		return false
 	}
-	return !r.Answer.Found
+	return !r.Answerable() || r.Rank != 1
 }
 
-// Metrics are the contract's evaluation figures.
+// Correct reports whether the reply was right: the first passage shown is a
+// hit for an answerable question; for one the documents do not answer, no
+// quote and no closest passage.
+func (r EvalResult) Correct() bool {
+	if r.Answerable() {
+		return r.FirstRight()
+	}
+	return !r.Answer.Found && len(r.Answer.Closest) == 0
+}
+
+// Metrics are the contract's evaluation figures. Shares of answerable
+// questions unless said otherwise.
 type Metrics struct {
 	N          int
 	Answerable int
-	Recall1    float64
-	Recall3    float64
-	MRR        float64
-	// NoAnswer is the share of all questions whose found flag was right:
-	// true for answerable ones, false for the others.
+	// Recall1, Recall3 and MRR count quoted answers only: a reply that
+	// quotes nothing is a miss.
+	Recall1 float64
+	Recall3 float64
+	MRR     float64
+	// First is the share whose first passage, quoted or closest, is a hit.
+	First float64
+	// Shown is the share with a hit among the passages shown: up to 3
+	// quoted or 2 closest.
+	Shown float64
+	// ConfWrong is the share of all questions answered with a quote whose
+	// first passage is not a hit, or with any quote when the documents do
+	// not answer the question.
+	ConfWrong float64
+	// NoAnswer is the share of unanswerable questions that got no quote and
+	// no closest passage.
 	NoAnswer float64
+	// FoundRight is the share of all questions whose found flag was right
+	// (true exactly for answerable ones); it is the "no-answer" figure
+	// quotebot reported before closest passages existed.
+	FoundRight float64
 }
 
 // String is the contract's one-line summary.
 func (m Metrics) String() string {
-	return fmt.Sprintf("recall@1=%.3f recall@3=%.3f mrr=%.3f noanswer=%.3f n=%d", m.Recall1, m.Recall3, m.MRR, m.NoAnswer, m.N)
+	return fmt.Sprintf("recall@1=%.3f recall@3=%.3f mrr=%.3f first=%.3f shown=%.3f confwrong=%.3f noanswer=%.3f n=%d",
+		m.Recall1, m.Recall3, m.MRR, m.First, m.Shown, m.ConfWrong, m.NoAnswer, m.N)
 }
 
-// rank returns the 1-based rank of the first passage containing any
-// expected string, or 0.
-func rank(a Answer, expect []string) int {
-	if !a.Found {
-		return 0
-	}
-	for i, p := range a.Passages {
+// hitRank returns the 1-based rank of the first of hits containing any
+// expected string, looking at no more than limit of them, or 0.
+func hitRank(hits []Hit, expect []string, limit int) int {
+	for i, p := range hits[:min(len(hits), limit)] {
 		for _, x := range expect {
 			if strings.Contains(p.Text, x) {
 				return i + 1
@@ -98,40 +138,71 @@ func rank(a Answer, expect []string) int {
 
 // Evaluate asks every question with top 3 and scores the replies.
 func Evaluate(ctx context.Context, ask func(ctx context.Context, q string, top int) (Answer, error), set []EvalQuestion) ([]EvalResult, Metrics, error) {
-	var res []EvalResult
-	var m Metrics
-	var r1, r3, rr, na float64
+	res := make([]EvalResult, 0, len(set))
 	for _, q := range set {
-		a, err := ask(ctx, q.Q, 3)
+		a, err := ask(ctx, q.Q, evalTop)
 		if err != nil {
 			return nil, Metrics{}, fmt.Errorf("ask %q: %w", q.Q, err)
 		}
-		r := EvalResult{Question: q, Answer: a, Rank: rank(a, q.Expect)}
+		r := EvalResult{Question: q, Answer: a}
+		if len(q.Expect) > 0 {
+			if a.Found {
+				r.Rank = hitRank(a.Passages, q.Expect, len(a.Passages))
+			} else {
+				r.ClosestRank = hitRank(a.Closest, q.Expect, len(a.Closest))
+			}
+		}
 		res = append(res, r)
+	}
+	return res, Score(res), nil
+}
+
+// Score computes the metrics of a list of results, so results of several
+// sets can be pooled without asking again.
+func Score(res []EvalResult) Metrics {
+	var m Metrics
+	var r1, r3, rr, first, shown, wrong, na, unanswerable, foundRight float64
+	for _, r := range res {
 		m.N++
-		if r.Answerable() {
-			m.Answerable++
-			if r.Rank == 1 {
-				r1++
-			}
-			if r.Rank >= 1 && r.Rank <= 3 {
-				r3++
-			}
-			if r.Rank > 0 {
-				rr += 1 / float64(r.Rank)
-			}
+		if r.ConfidentWrong() {
+			wrong++
 		}
-		if a.Found == r.Answerable() {
-			na++
+		if r.Answer.Found == r.Answerable() {
+			foundRight++
+		}
+		if !r.Answerable() {
+			unanswerable++
+			if r.Correct() {
+				na++
+			}
+			continue
+		}
+		m.Answerable++
+		if r.Rank == 1 {
+			r1++
+		}
+		if r.Rank >= 1 && r.Rank <= 3 {
+			r3++
+		}
+		if r.Rank > 0 {
+			rr += 1 / float64(r.Rank)
+		}
+		if r.FirstRight() {
+			first++
+		}
+		if (r.Rank >= 1 && r.Rank <= evalShownQuoted) || (r.ClosestRank >= 1 && r.ClosestRank <= evalShownClosest) {
+			shown++
 		}
 	}
-	if m.Answerable > 0 {
-		m.Recall1 = r1 / float64(m.Answerable)
-		m.Recall3 = r3 / float64(m.Answerable)
-		m.MRR = rr / float64(m.Answerable)
+	if a := float64(m.Answerable); a > 0 {
+		m.Recall1, m.Recall3, m.MRR = r1/a, r3/a, rr/a
+		m.First, m.Shown = first/a, shown/a
 	}
-	if m.N > 0 {
-		m.NoAnswer = na / float64(m.N)
+	if unanswerable > 0 {
+		m.NoAnswer = na / unanswerable
 	}
-	return res, m, nil
+	if n := float64(m.N); n > 0 {
+		m.ConfWrong, m.FoundRight = wrong/n, foundRight/n
+	}
+	return m
 }

@@ -6,14 +6,6 @@ import (
 )
 
 var (
-	// chatMarkup matches Slack and Discord tokens that are not words: user,
-	// role and channel mentions, special mentions and custom emoji.
-	chatMarkup = regexp.MustCompile(`<(?:@[!&]?|#|!)[^>\s]*>|<a?:\w+:\d+>`)
-	// slackLink matches Slack's <url|label> links; the label is kept.
-	slackLink = regexp.MustCompile(`<(?:https?|mailto):[^|>\s]*\|([^>]*)>`)
-	bareLink  = regexp.MustCompile(`<((?:https?|mailto):[^>\s]*)>`)
-	// atName matches a leading "@name" a user typed to address the bot.
-	atName = regexp.MustCompile(`^(?:@[\w.-]+[\s,:]*)+`)
 	// boilerplate matches the framing people put before the topic of a
 	// question about a document ("what did they say about", "did the
 	// statement mention", "anything on", "tell me about"). It is general
@@ -34,17 +26,14 @@ var (
 	trailingPunct = regexp.MustCompile(`[\s?!.,;:]+$`)
 )
 
-// NormalizeQuestion strips what is not the topic of a chat question: Slack and
-// Discord mention tokens and emoji, a leading "@name", link markup (keeping
-// the link's label), and the framing before the topic ("what did they say
-// about", "did they mention", "anything on"). The result keeps the user's
-// words and case; it is empty when nothing but framing was asked.
+// NormalizeQuestion strips the framing before the topic of a question
+// ("what did they say about", "did they mention", "anything on") and the
+// punctuation after it, and joins runs of white space. The result keeps the
+// user's words and case; it is empty when nothing but framing was asked.
+// Chat markup (mentions, links, emoji) is not its business: bot.CleanQuestion
+// removes it before a question reaches the engine.
 func NormalizeQuestion(q string) string {
-	q = slackLink.ReplaceAllString(q, "$1")
-	q = bareLink.ReplaceAllString(q, "$1")
-	q = chatMarkup.ReplaceAllString(q, " ")
 	q = strings.Join(strings.Fields(q), " ")
-	q = atName.ReplaceAllString(q, "")
 	q = trailingPunct.ReplaceAllString(q, "")
 	if loc := boilerplate.FindStringIndex(q); loc != nil {
 		q = q[loc[1]:]

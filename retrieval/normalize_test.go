@@ -17,19 +17,15 @@ func TestNormalizeQuestion(t *testing.T) {
 		{"what about", "what about sustainable agriculture", "sustainable agriculture"},
 		{"talk about", "did they talk about code-sharing?", "code-sharing"},
 		{"position", "What is their position on the WTO?", "the WTO"},
-		{"slack mention", "<@U024BE7LH> what did they say about fisheries?", "fisheries"},
-		{"slack mention with name", "<@U024BE7LH|quotebot> fisheries", "fisheries"},
-		{"discord mention", "<@!80351110224678912> anything on trade?", "trade"},
-		{"discord role and channel", "<@&165511591545143296> <#1234> flights", "flights"},
-		{"typed at-name", "@quotebot, what about flights?", "flights"},
-		{"slack link keeps label", "what about <https://example.com/wto|the WTO>?", "the WTO"},
-		{"special mention", "<!here> tell me about fisheries", "fisheries"},
+		{"framing after a greeting", "hi, did they discuss nuclear weapons?", "nuclear weapons"},
+		{"runs of white space", "what   about\n\tflights ?", "flights"},
 		{"plain question kept", "Will they cooperate on infrastructure?", "Will they cooperate on infrastructure"},
 		{"only framing", "what did they say about?", ""},
 		{"empty", "", ""},
 		{"spaces", "   \t ", ""},
 		{"non-ascii kept", "¿qué dijeron sobre la pesca?", "¿qué dijeron sobre la pesca"},
-		{"greeting then question", "hi, did they discuss nuclear weapons?", "nuclear weapons"},
+		// Chat markup is bot.CleanQuestion's to remove; here it is text.
+		{"markup is not framing", "<@U024BE7LH> fisheries", "<@U024BE7LH> fisheries"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,8 +38,8 @@ func TestNormalizeQuestion(t *testing.T) {
 
 func FuzzNormalizeQuestion(f *testing.F) {
 	for _, s := range []string{
-		"what did they say about fisheries?", "<@U1|bot> <#C2|x> <!here> hi", "<https://a.b|c>",
-		"@a @b, what about x", "did they mention", "\xff\xfe", "", "anything on anything on y?",
+		"what did they say about fisheries?", "hi, anything on x?", "\xff\xfe", "",
+		"did they mention", "anything on anything on y?", "what   about \t z",
 	} {
 		f.Add(s)
 	}
@@ -54,9 +50,6 @@ func FuzzNormalizeQuestion(f *testing.F) {
 		}
 		if out != strings.TrimSpace(out) {
 			t.Fatalf("NormalizeQuestion(%q) = %q: not trimmed", in, out)
-		}
-		if chatMarkup.MatchString(out) {
-			t.Fatalf("NormalizeQuestion(%q) = %q: mention left", in, out)
 		}
 		if len(out) > len(in) {
 			t.Fatalf("NormalizeQuestion(%q) = %q: longer than the question", in, out)

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+
+	"github.com/quotebot/quotebot/corpus"
 )
 
 // A persistent index is a folder that quotebot alone writes to. It holds:
@@ -72,11 +74,36 @@ type snapshotMeta struct {
 	// Analysis is analysisID of the quotebot that built the index.
 	Analysis string `json:"analysis"`
 	// Source is the key of the documents (see Source).
-	Source    string   `json:"source"`
-	Documents int      `json:"documents"`
-	Passages  int      `json:"passages"`
-	Terms     int      `json:"terms"`
-	Topics    []string `json:"topics"`
+	Source    string `json:"source"`
+	Documents int    `json:"documents"`
+	// Skipped are the files the documents' Source could not read.
+	Skipped  []skippedFile `json:"skipped,omitempty"`
+	Passages int           `json:"passages"`
+	Terms    int           `json:"terms"`
+	Topics   []string      `json:"topics"`
+}
+
+// skippedFile is a corpus.Skipped as the manifest records it.
+type skippedFile struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+}
+
+func skippedFiles(skipped []corpus.Skipped) []skippedFile {
+	out := make([]skippedFile, len(skipped))
+	for i, s := range skipped {
+		out[i] = skippedFile{Path: s.Path, Reason: s.Err.Error()}
+	}
+	return out
+}
+
+// stats are the Stats of the index m describes, loaded as is.
+func (m snapshotMeta) stats() Stats {
+	st := Stats{Loaded: true, Passages: m.Passages, Documents: m.Documents}
+	for _, s := range m.Skipped {
+		st.Skipped = append(st.Skipped, corpus.Skipped{Path: s.Path, Err: errors.New(s.Reason)})
+	}
+	return st
 }
 
 // wanted is what an index must have been built with to be used as is.
@@ -204,7 +231,7 @@ func (e *Engine) openPersistent(ctx context.Context, src Source, path string) (*
 	if src.Key != "" && e.load(path, want) == nil {
 		return e, nil
 	}
-	unlock, err := e.prepare(ctx, path)
+	unlock, err := e.prepare(ctx, src, path)
 	if err != nil {
 		return nil, err
 	}
@@ -238,12 +265,12 @@ func (e *Engine) buildPersistent(ctx context.Context, src Source, path string) (
 			return Stats{}, errUnknownSource
 		}
 		meta, err := e.check(path, want)
-		return Stats{Loaded: true, Passages: meta.Passages}, err
+		return meta.stats(), err
 	}
 	if st, err := check(); err == nil {
 		return st, nil
 	}
-	unlock, err := e.prepare(ctx, path)
+	unlock, err := e.prepare(ctx, src, path)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -268,12 +295,19 @@ func (e *Engine) check(path string, want wanted) (snapshotMeta, error) {
 	return meta, s.verify()
 }
 
-// prepare makes path ready for a build and takes the build lock: it
-// refuses a path that is not a place for an index (see checkIndexPath),
-// restores an index an older quotebot left aside, creates the folder and
-// locks it.
-func (e *Engine) prepare(ctx context.Context, path string) (func(), error) {
+// prepare readies a build: it refuses a path that is not a place for an
+// index (see checkIndexPath), loads the documents (so that documents that
+// cannot be indexed leave nothing behind), restores an index an older
+// quotebot left aside, creates the folder and takes the build lock.
+func (e *Engine) prepare(ctx context.Context, src Source, path string) (func(), error) {
 	if err := checkIndexPath(path); err != nil {
+		return nil, err
+	}
+	res, err := src.Load()
+	if err != nil {
+		return nil, err
+	}
+	if err := e.setPassages(res); err != nil {
 		return nil, err
 	}
 	restoreV1(path)

@@ -375,7 +375,7 @@ func TestSnapshotDeterministic(t *testing.T) {
 func TestOpenSourceSkipsLoad(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "index")
 	docs := mustSeed(t)
-	src := Source{Key: "test-key", Load: func() ([]corpus.Document, error) { return docs, nil }}
+	src := Source{Key: "test-key", Load: func() (corpus.Result, error) { return corpus.Result{Docs: docs}, nil }}
 	st, err := Build(context.Background(), src, Config{Path: dir})
 	if err != nil || st.Loaded || st.Passages != len(docs[0].Passages) {
 		t.Fatalf("build: %+v %v", st, err)
@@ -383,7 +383,7 @@ func TestOpenSourceSkipsLoad(t *testing.T) {
 	if st, err := Build(context.Background(), src, Config{Path: dir}); err != nil || !st.Loaded {
 		t.Fatalf("second build: %+v %v, want up to date", st, err)
 	}
-	src.Load = func() ([]corpus.Document, error) { return nil, errors.New("the documents were loaded") }
+	src.Load = func() (corpus.Result, error) { return corpus.Result{}, errors.New("the documents were loaded") }
 	e, err := OpenSource(context.Background(), src, Config{Path: dir})
 	if err != nil {
 		t.Fatal(err)

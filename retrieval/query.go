@@ -1,6 +1,9 @@
 package retrieval
 
 import (
+	"unicode"
+
+	"context"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -16,6 +19,8 @@ type variant struct {
 	// the word's own forms, the relation's weight for a related lemma.
 	credit float64
 	exact  bool
+	// soft marks a word of the documents near in meaning (word vectors).
+	soft bool
 }
 
 // slot is one content word (or multi-word lemma) of the question.
@@ -40,6 +45,12 @@ type slot struct {
 	// about its words: a passage with "Biden" but not "President Biden" is
 	// still about Biden.
 	name bool
+	// proper marks a word the question writes as a name ("Peru", "NATO"):
+	// it is matched only by its own forms, never through synonyms or word
+	// vectors, since names of places, people and organisations must not
+	// stand in for each other; and a question naming something the
+	// documents never mention is not covered (see decide).
+	proper bool
 }
 
 // query is an analyzed question.
@@ -48,16 +59,53 @@ type query struct {
 	slots []slot
 }
 
-// maxQueryWords caps the content words a question is searched for, so a
-// pasted page costs no more than a long question.
-const maxQueryWords = 64
+// missingName returns a name the question asks about that no passage
+// mentions, if there is one.
+//
+// A word of a multi-word name whose initials the documents use ("Federal
+// Aviation Administration" where they say "FAA") is not missing.
+func (q query) missingName(df func(term string) int) (string, bool) {
+	for k, s := range q.slots {
+		if !s.proper || q.initialsPresent(k, df) {
+			continue
+		}
+		found := false
+		for _, v := range s.variants {
+			if v.exact && df(v.term) > 0 {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return s.word, true
+		}
+	}
+	return "", false
+}
+
+// initialsPresent reports whether slot k is a word of a name whose
+// initials the documents use.
+func (q query) initialsPresent(k int, df func(term string) int) bool {
+	for _, s := range q.slots {
+		if s.name && slices.Contains(s.parts, k) && df(s.word) > 0 {
+			return true
+		}
+	}
+	return false
+}
 
 // newQuery analyzes a normalized question against the index's statistics,
-// keeping its first maxQueryWords distinct content words.
-func (e *Engine) newQuery(text string) query {
+// keeping its first maxQueryWords distinct content words and at most
+// maxQuerySlots terms in all. The error is ctx's when it ended first.
+//
+// A word written with a capital letter where a sentence does not start is a
+// name (see slot.proper); so is the first word when the framing before it
+// was removed (framed is true: "what about Peru" gave "Peru").
+func (e *Engine) newQuery(ctx context.Context, text string, framed bool) (query, error) {
 	toks := tokenize(text)
 	q := query{text: text}
 	slotOf := map[string]int{}
+	sp := e.newSpeller(ctx)
 	for i, t := range toks {
 		if isStopword(t.word) {
 			continue
@@ -69,53 +117,66 @@ func (e *Engine) newQuery(text string) query {
 			toks = toks[:i]
 			break
 		}
+		if err := ctx.Err(); err != nil {
+			return query{}, err
+		}
 		slotOf[t.word] = len(q.slots)
 		wi := e.an.info(t.word)
 		forms := wi.forms
 		if term, ok := e.acronymOf(text[t.start:t.end], t.word, forms); ok {
 			forms = append(forms[:len(forms):len(forms)], term)
-		} else if c, ok := e.correct(t.word, forms); ok {
+		} else if c, ok, err := sp.correct(t.word, forms); err != nil {
+			return query{}, err
+		} else if ok {
 			wi = e.an.info(c)
 			forms = wi.forms
 		}
-		q.slots = append(q.slots, e.makeSlot(t.word, forms, wi.specificity, false))
+		proper := isProperName(text, t, framed) || e.an.isName(wi.forms)
+		s := e.makeSlot(t.word, forms, wi.specificity, false, proper)
+		q.slots = append(q.slots, s)
 	}
 	// A numbered reference of a kind the documents use ("Article 19") is a
 	// word of the question: a passage without it does not answer.
 	numberedRefs(text, toks, func(term string, at int) {
+		if len(q.slots) >= maxQueryWords {
+			return
+		}
 		term, ok := e.lex.usedRef(term)
-		if _, dup := slotOf[term]; !ok || dup || len(q.slots) == maxQueryWords {
+		if _, dup := slotOf[term]; !ok || dup {
 			return
 		}
 		slotOf[term] = len(q.slots)
-		s := e.makeSlot(term, []string{term}, 1, false)
+		s := e.makeSlot(term, []string{term}, 1, false, false)
 		// The reference covers its word, however the documents spell it.
 		s.parts = partSlots(toks[at-1:at], slotOf)
 		q.slots = append(q.slots, s)
 	})
 	seenPhrase := map[string]bool{}
 	for _, p := range e.an.phrases(text, toks) {
+		if len(q.slots) >= maxQuerySlots {
+			break
+		}
 		if seenPhrase[p.text] {
 			continue
 		}
 		seenPhrase[p.text] = true
-		s := e.makeSlot(p.text, []string{p.text}, e.an.specificity([]string{p.text}), true)
+		s := e.makeSlot(p.text, []string{p.text}, e.an.specificity([]string{p.text}), true, false)
 		s.parts = partSlots(toks[p.from:p.to], slotOf)
 		q.slots = append(q.slots, s)
 	}
 	// A name in the question ("Federal Aviation Administration") also
 	// stands for its initials, which the documents may use instead.
 	nameInitials(text, toks, func(term string, from, to int) {
-		if seenPhrase[term] || e.lex.df(term) == 0 {
+		if len(q.slots) >= maxQuerySlots || seenPhrase[term] || e.lex.df(term) == 0 {
 			return
 		}
 		seenPhrase[term] = true
-		s := e.makeSlot(term, []string{term}, 1, true)
+		s := e.makeSlot(term, []string{term}, 1, true, false)
 		s.parts = partSlots(toks[from:to], slotOf)
 		s.name = true
 		q.slots = append(q.slots, s)
 	})
-	return q
+	return q, ctx.Err()
 }
 
 // partSlots returns the indexes of the word slots of toks, once each.
@@ -149,8 +210,11 @@ func (e *Engine) acronymOf(orig, word string, forms []string) (string, bool) {
 	return term, e.lex.df(term) > 0
 }
 
-func (e *Engine) makeSlot(word string, forms []string, specificity float64, isPhrase bool) slot {
-	s := slot{word: word, phrase: isPhrase}
+// makeSlot builds the slot of one question word (or phrase) from its exact
+// forms: the forms themselves, then, unless it is a name, the lemmas WordNet
+// relates to them and the documents' words nearest in meaning.
+func (e *Engine) makeSlot(word string, forms []string, specificity float64, isPhrase, proper bool) slot {
+	s := slot{word: word, phrase: isPhrase, proper: proper}
 	have := map[string]int{}
 	maxDF := 0
 	for _, f := range forms {
@@ -163,6 +227,9 @@ func (e *Engine) makeSlot(word string, forms []string, specificity float64, isPh
 	}
 	s.exactIDF = e.lex.idf(maxDF)
 	s.imp = s.exactIDF * specificity
+	if proper {
+		return s
+	}
 	for _, f := range forms {
 		if strings.HasPrefix(f, stemPrefix) {
 			continue
@@ -179,18 +246,32 @@ func (e *Engine) makeSlot(word string, forms []string, specificity float64, isPh
 			s.variants = append(s.variants, v)
 		}
 	}
+	if !isPhrase {
+		for _, nb := range e.softNeighbours(forms) {
+			if _, ok := have[nb.term]; ok {
+				continue
+			}
+			c := softCreditScale * float64(nb.cos)
+			have[nb.term] = len(s.variants)
+			s.variants = append(s.variants, variant{term: nb.term, weight: relatedWeight * c, credit: c, soft: true})
+		}
+	}
 	return s
 }
 
 // lexicalScores ranks passages by the sum over slots of the best variant's
 // BM25 contribution. It returns the score of every passage (indexed by
-// passage) and the passages with a score above zero.
-func (e *Engine) lexicalScores(q query) ([]float64, []int32) {
+// passage) and the passages with a score above zero, or ctx's error when it
+// ended first.
+func (e *Engine) lexicalScores(ctx context.Context, q query) ([]float64, []int32, error) {
 	n := e.lex.N()
 	total := make([]float64, n)
 	slotAcc := make([]float64, n)
 	var touched, slotTouched []int32
 	for _, s := range q.slots {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
 		slotTouched = slotTouched[:0]
 		for _, v := range s.variants {
 			df := e.lex.df(v.term)
@@ -211,7 +292,7 @@ func (e *Engine) lexicalScores(q query) ([]float64, []int32) {
 			slotAcc[d] = 0
 		}
 	}
-	return total, touched
+	return total, touched, nil
 }
 
 // credits is each slot's credit in a text (see slotCredit), where the words
@@ -221,9 +302,18 @@ func (e *Engine) lexicalScores(q query) ([]float64, []int32) {
 // something else ("shared interest" and "a lower rate" are not about
 // interest rates). The words of a name get its credit, and no cap.
 func (q query) credits(has func(term string) bool) []float64 {
+	return q.creditsOf(has, true)
+}
+
+// hardCredits is credits without soft matches.
+func (q query) hardCredits(has func(term string) bool) []float64 {
+	return q.creditsOf(has, false)
+}
+
+func (q query) creditsOf(has func(term string) bool, soft bool) []float64 {
 	out := make([]float64, len(q.slots))
 	for k, s := range q.slots {
-		out[k] = slotCredit(s, has)
+		out[k] = slotCredit(s, has, soft)
 	}
 	// Caps first, then the lemmas present, so that of two overlapping
 	// lemmas ("free trade", "trade agreement") the one present counts.
@@ -244,14 +334,10 @@ func (q query) credits(has func(term string) bool) []float64 {
 	return out
 }
 
-// partCredit caps the credit of a word of a multi-word lemma in a text that
-// does not hold the lemma.
-const partCredit = 0.5
-
-func slotCredit(s slot, has func(term string) bool) float64 {
+func slotCredit(s slot, has func(term string) bool, soft bool) float64 {
 	best := 0.0
 	for _, v := range s.variants {
-		if v.credit > best && has(v.term) {
+		if v.credit > best && (soft || !v.soft) && has(v.term) {
 			best = v.credit
 		}
 	}
@@ -263,4 +349,26 @@ func (a *analyzer) termSet(text string) map[string]bool {
 	set := map[string]bool{}
 	a.exactTerms(text, func(t string) { set[t] = true })
 	return set
+}
+
+// isProperName reports whether token t of text is written as a name: it
+// starts with an upper-case letter and is not the first word of a sentence
+// (unless framed: the question's framing was removed before it), or it is
+// all upper case, like an acronym. A question typed all in capitals has no
+// names by this rule.
+func isProperName(text string, t token, framed bool) bool {
+	word := text[t.start:t.end]
+	r, _ := utf8.DecodeRuneInString(word)
+	if !unicode.IsUpper(r) || strings.ToUpper(text) == text {
+		return false
+	}
+	if strings.ToUpper(word) == word && utf8.RuneCountInString(word) > 1 {
+		return true
+	}
+	before := strings.TrimRightFunc(text[:t.start], unicode.IsSpace)
+	if before == "" {
+		return framed
+	}
+	last, _ := utf8.DecodeLastRuneInString(before)
+	return !strings.ContainsRune(".?!:;\"“(", last)
 }

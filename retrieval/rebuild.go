@@ -80,7 +80,7 @@ func (p *previous) load(e *Engine, want wanted) bool {
 	p.index = make([]int, len(e.passages))
 	for i, np := range e.passages {
 		j, ok := byID[np.ID]
-		if !ok || old[j].Text != np.Text {
+		if !ok || old[j].Text != np.Text || old[j].Context != np.Context {
 			j = -1
 		}
 		p.index[i] = j
@@ -208,16 +208,10 @@ func renumber(v *vocab, old []string) func(uint32) uint32 {
 	}
 }
 
-// rebuild writes a new index of src's documents to path, reusing what the
-// index there has, and swaps it in. The caller holds the lock.
+// rebuild writes a new index of e's passages, read from src, to path,
+// reusing what the index there has, and swaps it in. The caller holds the
+// lock.
 func (e *Engine) rebuild(ctx context.Context, src Source, path string, want wanted, reason string) (err error) {
-	docs, err := src.Load()
-	if err != nil {
-		return err
-	}
-	if err := e.setPassages(docs); err != nil {
-		return err
-	}
 	removeStaleTemps(path)
 	prev := e.openPrevious(path, want)
 	defer prev.close()
@@ -230,7 +224,7 @@ func (e *Engine) rebuild(ctx context.Context, src Source, path string, want want
 	data := make([]passageData, len(e.passages))
 	tb := newTables()
 	todo := prev.analysis(data, tb)
-	if err := e.an.analyzeAll(ctx, e.passageText, todo, data, tb); err != nil {
+	if err := e.an.analyzeAll(ctx, e.passages, todo, data, tb); err != nil {
 		return err
 	}
 	e.stats.Analyzed = len(todo)
@@ -260,7 +254,7 @@ func (e *Engine) rebuild(ctx context.Context, src Source, path string, want want
 		return fmt.Errorf("create index file: %w", err)
 	}
 	w := newSnapWriter(f)
-	nDocs := e.writeSections(w, cands, words)
+	e.writeSections(w, cands, words)
 	nTerms := len(e.lex.terms)
 	// Only the passages' texts are needed from here on.
 	cands, words, e.lex = nil, nil, nil
@@ -274,7 +268,7 @@ func (e *Engine) rebuild(ctx context.Context, src Source, path string, want want
 	}
 	w.end()
 	meta := snapshotMeta{Kind: manifestKind, Format: snapshotFormat, Embedder: want.embedder, Dim: dim,
-		Analysis: want.analysis, Source: src.Key, Documents: nDocs, Passages: len(e.passages),
+		Analysis: want.analysis, Source: src.Key, Documents: e.stats.Documents, Skipped: skippedFiles(e.stats.Skipped), Passages: len(e.passages),
 		Terms: nTerms, Topics: e.topics}
 	raw, err := json.Marshal(meta)
 	if err != nil {

@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"unsafe"
 
+	chromem "github.com/philippgille/chromem-go"
+
 	"github.com/quotebot/quotebot/corpus"
 )
 
@@ -19,15 +21,15 @@ import (
 
 // writeSections writes the documents, passages, vocabulary, postings and
 // topic candidates (cands[i] are passage i's, their words numbered in
-// words); it returns the number of documents.
-func (e *Engine) writeSections(w *snapWriter, cands []topicCands, words []string) int {
+// words).
+func (e *Engine) writeSections(w *snapWriter, cands []topicCands, words []string) {
 	n := len(e.passages)
-	var docIDs, titles, dates []string
+	var docIDs, titles, dates, urls []string
 	docOf := make([]uint32, n)
 	for i, p := range e.passages {
 		k := len(docIDs) - 1
-		if k < 0 || docIDs[k] != p.DocID || titles[k] != p.Title || dates[k] != p.Date {
-			docIDs, titles, dates = append(docIDs, p.DocID), append(titles, p.Title), append(dates, p.Date)
+		if k < 0 || docIDs[k] != p.DocID || titles[k] != p.Title || dates[k] != p.Date || urls[k] != p.URL {
+			docIDs, titles, dates, urls = append(docIDs, p.DocID), append(titles, p.Title), append(dates, p.Date), append(urls, p.URL)
 		}
 		docOf[i] = uint32(len(docIDs) - 1)
 	}
@@ -35,14 +37,16 @@ func (e *Engine) writeSections(w *snapWriter, cands []topicCands, words []string
 	w.strings(docIDs)
 	w.strings(titles)
 	w.strings(dates)
+	w.strings(urls)
 	w.end()
 
 	ids, texts := make([]string, n), make([]string, n)
+	sections, contexts := make([]string, n), make([]string, n)
 	para, part := make([]uint32, n), make([]uint32, n)
 	sentStart := make([]uint32, n+1)
 	var spans []uint32
 	for i, p := range e.passages {
-		ids[i], texts[i] = p.ID, p.Text
+		ids[i], texts[i], sections[i], contexts[i] = p.ID, p.Text, p.Section, p.Context
 		para[i], part[i] = uint32(p.Paragraph), uint32(p.Part)
 		for _, s := range p.Sentences {
 			spans = append(spans, uint32(s.Start), uint32(s.End))
@@ -58,6 +62,8 @@ func (e *Engine) writeSections(w *snapWriter, cands []topicCands, words []string
 	w.strings(texts)
 	putRaw(w, sentStart)
 	putRaw(w, spans)
+	w.strings(sections)
+	w.strings(contexts)
 	w.end()
 
 	ix := e.lex
@@ -75,7 +81,6 @@ func (e *Engine) writeSections(w *snapWriter, cands []topicCands, words []string
 	w.end()
 
 	writeTopicCands(w, cands, words)
-	return len(docIDs)
 }
 
 // writeTopicCands writes the passages' candidate topics: u32 n, the
@@ -116,11 +121,11 @@ func damaged(section, why string) error {
 // readPassages reads the documents and passages sections: n passages.
 func readPassages(s *snapshot, n int) ([]corpus.Passage, error) {
 	r := s.section(secDocs)
-	docIDs, titles, dates := r.strings(), r.strings(), r.strings()
+	docIDs, titles, dates, urls := r.strings(), r.strings(), r.strings(), r.strings()
 	if err := r.close(); err != nil {
 		return nil, err
 	}
-	if len(titles) != len(docIDs) || len(dates) != len(docIDs) {
+	if len(titles) != len(docIDs) || len(dates) != len(docIDs) || len(urls) != len(docIDs) {
 		return nil, damaged("documents", "tables of different lengths")
 	}
 
@@ -138,10 +143,11 @@ func readPassages(s *snapshot, n int) ([]corpus.Passage, error) {
 	if r.err == nil {
 		spans = getRaw[uint32](r, 2*int(sentStart[n]))
 	}
+	sections, contexts := r.strings(), r.strings()
 	if err := r.close(); err != nil {
 		return nil, err
 	}
-	if len(ids) != n || len(texts) != n || sentStart[0] != 0 {
+	if len(ids) != n || len(texts) != n || len(sections) != n || len(contexts) != n || sentStart[0] != 0 {
 		return nil, damaged("passages", "tables of different lengths")
 	}
 	sents := make([]corpus.Span, sentStart[n])
@@ -161,8 +167,9 @@ func readPassages(s *snapshot, n int) ([]corpus.Passage, error) {
 				return nil, damaged("passages", "a sentence out of range")
 			}
 		}
-		out[i] = corpus.Passage{ID: ids[i], DocID: docIDs[d], Title: titles[d], Date: dates[d],
-			Paragraph: int(para[i]), Part: int(part[i]), Text: texts[i], Sentences: ss}
+		out[i] = corpus.Passage{ID: ids[i], DocID: docIDs[d], Title: titles[d], Date: dates[d], URL: urls[d],
+			Paragraph: int(para[i]), Part: int(part[i]), Text: texts[i], Sentences: ss,
+			Section: sections[i], Context: contexts[i]}
 	}
 	return out, nil
 }
@@ -262,9 +269,15 @@ func (e *Engine) loadFrom(s *snapshot, meta snapshotMeta) error {
 	if err != nil {
 		return err
 	}
-	fill, check := make(chan error, 1), make(chan error, 1)
-	e.passages = passages
-	go func() { fill <- e.fillCollection(context.Background(), vecs, meta.Dim) }()
+	type filled struct {
+		col *chromem.Collection
+		err error
+	}
+	fill, check := make(chan filled, 1), make(chan error, 1)
+	go func() {
+		col, err := e.newCollection(context.Background(), passages, vecs, meta.Dim)
+		fill <- filled{col, err}
+	}()
 	go func() { check <- s.checkVectors(vecs) }()
 	byID := make(map[string]int, len(passages))
 	for i, p := range passages {
@@ -277,9 +290,8 @@ func (e *Engine) loadFrom(s *snapshot, meta snapshotMeta) error {
 	if err == nil {
 		lex, err = readLexIndex(s, len(passages))
 	}
-	err = errors.Join(err, <-fill, <-check)
-	if err != nil {
-		e.passages, e.col = nil, nil
+	f := <-fill
+	if err = errors.Join(err, f.err, <-check); err != nil {
 		if unmap != nil {
 			unmap()
 		}
@@ -288,10 +300,10 @@ func (e *Engine) loadFrom(s *snapshot, meta snapshotMeta) error {
 	if unmap != nil {
 		// The vectors are unmapped once the collection that holds them is
 		// unreachable; nothing else keeps them.
-		runtime.AddCleanup(e.col, func(unmap func()) { unmap() }, unmap)
+		runtime.AddCleanup(f.col, func(unmap func()) { unmap() }, unmap)
 	}
-	e.byID, e.lex, e.topics = byID, lex, meta.Topics
-	e.stats = Stats{Loaded: true, Passages: len(passages)}
+	e.passages, e.byID, e.lex, e.topics, e.col, e.dim = passages, byID, lex, meta.Topics, f.col, meta.Dim
+	e.stats = meta.stats()
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"context"
 	"slices"
 	"strings"
 )
@@ -12,45 +13,62 @@ import (
 // relatives the documents use. Words WordNet or the documents know are never
 // changed, so a correct question is never rewritten.
 
-// Bounds of spelling correction.
-const (
-	minCorrectLen   = 4       // shorter words are left alone: too many neighbours
-	longWordLen     = 8       // from this length two edits are allowed
-	maxWordsScanned = 1 << 18 // bounds the cost of one word on a huge vocabulary
-)
+// speller corrects the words of one question, within the question's budget
+// of corrections and of words compared (maxCorrections, maxWordsScanned),
+// and stops when its context ends.
+type speller struct {
+	e       *Engine
+	ctx     context.Context
+	left    int // corrections still allowed
+	scanned int // words of the documents compared so far
+}
+
+func (e *Engine) newSpeller(ctx context.Context) *speller {
+	return &speller{e: e, ctx: ctx, left: maxCorrections}
+}
 
 // correct returns the word a question word probably misspells, and whether
-// there is one.
-func (e *Engine) correct(word string, forms []string) (string, bool) {
-	n := len([]rune(word))
-	if n < minCorrectLen || !isLowerASCII(word) || len(e.an.lex.Lemmas(word)) > 0 {
-		return "", false
+// there is one; the error is the context's when it ended.
+func (s *speller) correct(word string, forms []string) (string, bool, error) {
+	e := s.e
+	n := len(word)
+	if n < minCorrectLen || n > maxCorrectLen || s.left == 0 || !isLowerASCII(word) || len(e.an.lex.Lemmas(word)) > 0 {
+		return "", false, nil
 	}
 	for _, f := range forms {
 		if e.lex.df(f) > 0 {
-			return "", false
+			return "", false, nil
 		}
 	}
+	s.left--
 	maxDist := 1
 	if n >= longWordLen {
-		maxDist = 2
+		maxDist = maxEditDist
 	}
-	if w, ok := e.lex.nearestWord(word, maxDist); ok {
-		return w, true
+	w, ok, err := s.nearestWord(word, maxDist)
+	if err != nil || ok {
+		return w, ok, err
 	}
-	return e.nearestEnglish(word)
+	return s.nearestEnglish(word)
 }
 
 // nearestEnglish returns the English word one edit away from word that the
 // documents bear on most: its forms occur in them, else its WordNet
 // relatives do; ties go to the word WordNet saw tagged most, then to the
 // first in alphabetical order.
-func (e *Engine) nearestEnglish(word string) (string, bool) {
+func (s *speller) nearestEnglish(word string) (string, bool, error) {
+	e := s.e
 	best, bestScore := "", 0
-	for _, c := range edits1(word) {
+	i := 0
+	var err error
+	edits1(word, func(c string) bool {
+		if i++; stopped(s.ctx, i) != nil {
+			err = s.ctx.Err()
+			return false
+		}
 		lemmas := e.an.lex.Lemmas(c)
 		if len(lemmas) == 0 {
-			continue
+			return true
 		}
 		score := 0
 		for _, l := range lemmas {
@@ -69,33 +87,47 @@ func (e *Engine) nearestEnglish(word string) (string, bool) {
 		if score > bestScore || (score == bestScore && c < best) {
 			best, bestScore = c, score
 		}
+		return true
+	})
+	if err != nil {
+		return "", false, err
 	}
 	// A neighbour the documents do not bear on at all is no better guess
 	// than the word as typed.
-	return best, bestScore >= 2<<24
+	return best, bestScore >= 2<<24, nil
 }
 
-// edits1 returns the lower-case ASCII strings one deletion, transposition,
-// substitution or insertion away from word.
-func edits1(word string) []string {
+// edits1 calls yield with each lower-case ASCII string one deletion,
+// transposition, substitution or insertion away from word (53n+25 of them
+// for n letters, some alike), until yield returns false.
+func edits1(word string, yield func(string) bool) {
 	const letters = "abcdefghijklmnopqrstuvwxyz"
-	var out []string
+	buf := make([]byte, 0, len(word)+1)
+	emit := func(parts ...string) bool {
+		buf = buf[:0]
+		for _, p := range parts {
+			buf = append(buf, p...)
+		}
+		return yield(string(buf))
+	}
 	for i := 0; i <= len(word); i++ {
 		head, tail := word[:i], word[i:]
-		if tail != "" {
-			out = append(out, head+tail[1:])
+		if tail != "" && !emit(head, tail[1:]) {
+			return
 		}
-		if len(tail) > 1 {
-			out = append(out, head+string(tail[1])+string(tail[0])+tail[2:])
+		if len(tail) > 1 && !emit(head, tail[1:2], tail[:1], tail[2:]) {
+			return
 		}
-		for _, c := range letters {
-			if tail != "" && byte(c) != tail[0] {
-				out = append(out, head+string(c)+tail[1:])
+		for j := range len(letters) {
+			c := letters[j : j+1]
+			if tail != "" && c[0] != tail[0] && !emit(head, c, tail[1:]) {
+				return
 			}
-			out = append(out, head+string(c)+tail)
+			if !emit(head, c, tail) {
+				return
+			}
 		}
 	}
-	return out
 }
 
 func isLowerASCII(s string) bool {
@@ -104,14 +136,18 @@ func isLowerASCII(s string) bool {
 
 // nearestWord returns the word of the documents closest to word within
 // maxDist edits, and whether there is one; ties go to the word in more
-// passages, then to the first in alphabetical order.
-func (ix *lexIndex) nearestWord(word string, maxDist int) (string, bool) {
+// passages, then to the first in alphabetical order. It compares at most
+// what is left of the question's maxWordsScanned.
+func (s *speller) nearestWord(word string, maxDist int) (string, bool, error) {
+	ix := s.e.lex
 	best, bestDist, bestDF := "", maxDist+1, 0
-	scanned := 0
 	for n := len(word) - maxDist; n <= len(word)+maxDist; n++ {
 		for _, w := range ix.wordsByLen[n] {
-			if scanned++; scanned > maxWordsScanned {
-				return best, best != ""
+			if s.scanned++; s.scanned > maxWordsScanned {
+				return best, best != "", nil
+			}
+			if err := stopped(s.ctx, s.scanned); err != nil {
+				return "", false, err
 			}
 			d := editDistance(word, w, maxDist)
 			if d > maxDist {
@@ -123,7 +159,7 @@ func (ix *lexIndex) nearestWord(word string, maxDist int) (string, bool) {
 			}
 		}
 	}
-	return best, best != ""
+	return best, best != "", nil
 }
 
 // indexWords lists the plain words among the index's terms (not stems,
@@ -143,21 +179,36 @@ func (ix *lexIndex) indexWords() {
 
 // editDistance is the optimal-string-alignment distance between two ASCII
 // strings (insertions, deletions, substitutions and adjacent
-// transpositions), or maxDist+1 when it exceeds maxDist.
+// transpositions), or maxDist+1 when it exceeds maxDist. It fills only the
+// band of cells within maxDist of the diagonal, and stops at the first row
+// whose every cell exceeds maxDist, so it costs O(len(a)·maxDist).
 func editDistance(a, b string, maxDist int) int {
+	inf := maxDist + 1
 	if d := len(a) - len(b); d > maxDist || -d > maxDist {
-		return maxDist + 1
+		return inf
 	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	// Rows of up to maxCorrectLen+maxEditDist letters live on the stack.
+	var rows [3][maxCorrectLen + maxEditDist + 1]int
+	prev2, prev, cur := rows[0][:0], rows[1][:0], rows[2][:0]
+	if len(b) < len(rows[0]) {
+		prev2, prev, cur = prev2[:len(b)+1], prev[:len(b)+1], cur[:len(b)+1]
+	} else {
+		prev2, prev, cur = make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)
+	}
 	for j := range prev {
-		prev[j] = j
+		prev[j] = min(j, inf)
 	}
 	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
+		lo, hi := max(1, i-maxDist), min(len(b), i+maxDist)
+		cur[0] = min(i, inf)
+		if lo > 1 {
+			cur[lo-1] = inf // outside the band
+		}
+		rowMin := inf
+		if lo == 1 {
+			rowMin = cur[0]
+		}
+		for j := lo; j <= hi; j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
@@ -168,10 +219,13 @@ func editDistance(a, b string, maxDist int) int {
 			}
 			rowMin = min(rowMin, cur[j])
 		}
+		if hi < len(b) {
+			cur[hi+1] = inf // outside the band, read by the next row
+		}
 		if rowMin > maxDist {
-			return maxDist + 1
+			return inf
 		}
 		prev2, prev, cur = prev, cur, prev2
 	}
-	return min(prev[len(b)], maxDist+1)
+	return min(prev[len(b)], inf)
 }

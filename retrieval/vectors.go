@@ -72,7 +72,7 @@ func (e *Engine) streamVectors(ctx context.Context, old oldVectors, put func(i i
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				v, err := e.emb.Embed(ctx, e.passages[i].Text)
+				v, err := e.emb.Embed(ctx, indexText(e.passages[i])) // structure: see indextext.go
 				if err != nil {
 					select {
 					case errs <- fmt.Errorf("embed passage %s ¶%d: %w", e.passages[i].DocID, e.passages[i].Paragraph, err):

@@ -1,62 +1,38 @@
 package discordbot
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/quotebot/quotebot/bot"
 )
 
-// isHelp reports whether question asks for the usage text rather than an
-// answer: it is empty or "help".
-func isHelp(question string) bool {
-	q := strings.TrimSpace(question)
-	return q == "" || strings.EqualFold(q, "help")
+// ask is one question for the Responder.
+type ask struct {
+	question string // as typed, the bot's own mention removed
+	usage    string // how users invoke the bot, for the help text, escaped
+	user     string // the asker's user id
+	id       string // the interaction or message id, for logs
 }
 
-// startAnswer answers question in the background and delivers the rendered
-// reply on the returned channel, which always receives exactly one value.
-// command is how users invoke the bot, for the help text.
-func (b *Bot) startAnswer(question, command string) <-chan reply {
+// startAnswer answers a in the background and delivers the rendered reply
+// on the returned channel, which always receives exactly one value.
+func (b *Bot) startAnswer(a ask) <-chan reply {
 	out := make(chan reply, 1)
 	if !b.begin() {
-		out <- textReply("error", shuttingDown)
+		out <- textReply(bot.KindError.String(), escapeMarkdown(bot.Restarting))
 		return out
 	}
 	go func() {
 		defer b.end()
-		out <- b.answer(question, command)
+		out <- render(b.resp.Respond(b.ctx, bot.Request{
+			Question: a.question, Platform: bot.PlatformDiscord, User: a.user,
+			Usage: a.usage, Wait: bot.DefaultWait, ID: a.id,
+		}))
 	}()
 	return out
-}
-
-// answer asks the Answerer and renders the result; an engine error or panic
-// becomes an apology and a log line.
-func (b *Bot) answer(question, command string) (r reply) {
-	defer func() {
-		if p := recover(); p != nil {
-			b.log.Error("discord: answerer panicked", "panic", fmt.Sprint(p))
-			r = textReply("error", apology)
-		}
-	}()
-	ctx, cancel := context.WithTimeout(b.ctx, answerTimeout)
-	defer cancel()
-	if isHelp(question) {
-		ans, err := b.cfg.Answerer.Answer(ctx, "", 0)
-		if err != nil {
-			b.log.Warn("discord: topics for the help text", "err", err)
-		}
-		return renderUsage(command, ans.Topics)
-	}
-	ans, err := b.cfg.Answerer.Answer(ctx, strings.TrimSpace(question), 0)
-	if err != nil {
-		b.log.Error("discord: answer", "err", err)
-		return textReply("error", apology)
-	}
-	return renderAnswer(ans)
 }
 
 // deliveryFailure classifies an error from sending a reply, logs it with
@@ -77,9 +53,42 @@ func (b *Bot) deliveryFailure(err error, what, channelID string) string {
 		if status == http.StatusForbidden || code == discordgo.ErrCodeMissingAccess || code == discordgo.ErrCodeMissingPermissions {
 			b.log.Warn("discord: no permission to reply; check the bot's channel permissions",
 				"what", what, "channel_id", channelID, "status", status, "code", code)
-			return "forbidden"
+			return OutcomeForbidden
 		}
 	}
 	b.log.Error("discord: send reply", "what", what, "channel_id", channelID, "err", err)
-	return "send_failed"
+	return OutcomeSendFailed
 }
+
+// claim asks the Deduper whether the event of key is new; when the
+// Deduper fails it logs why and answers anyway, since a second answer is
+// better than none.
+func (b *Bot) claim(key string) bool {
+	first, err := b.dedupe.Claim(b.ctx, key)
+	if err != nil {
+		b.log.Warn("discord: deduplication failed; answering", "key", key, "err", err)
+		return true
+	}
+	return first
+}
+
+// Outcomes passed to Config.Observe besides the names of the kinds of
+// reply (bot.Kind.String).
+const (
+	OutcomeDeferred     = "deferred"     // an interaction's answer is late; the response is edited later
+	OutcomeDuplicate    = "duplicate"    // an event already handled
+	OutcomeIgnored      = "ignored"      // an event that asks the bot nothing
+	OutcomeForbidden    = "forbidden"    // Discord refused the reply (403, Missing Access): logged only
+	OutcomeSendFailed   = "send_failed"  // the reply could not be sent
+	OutcomePong         = "pong"         // the endpoint answered a PING
+	OutcomeUnauthorized = "unauthorized" // a request to the endpoint failed its signature check
+	OutcomeTooLarge     = "too_large"    // a request body over MaxInteractionBody
+	OutcomeBadRequest   = "bad_request"  // a request that is no interaction the endpoint handles
+)
+
+// Kinds of event passed to Config.Observe.
+const (
+	EventInteraction = "interaction" // an `ask` command over the gateway or the endpoint
+	EventMessage     = "message"     // a mention or a direct message
+	EventHTTP        = "http"        // a request to the interactions endpoint, before it is an `ask`
+)

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -32,6 +33,13 @@ var (
 	// ErrBadAPIURL is returned by New for an API URL that is not an
 	// absolute http(s) URL.
 	ErrBadAPIURL = errors.New("the API URL must be an absolute http(s) URL like https://discord.com/api/v10/")
+	// ErrBadAppID is returned by New for an application id that is not a
+	// Discord id (a snowflake: a whole number).
+	ErrBadAppID = errors.New("the application id must be a number like 1234567890123456789 (the application's Application ID)")
+	// ErrBadShard is returned by New for a shard that is not one of
+	// ShardCount: ShardCount must be 0 or more and 0 ≤ ShardID < ShardCount
+	// (ShardID 0 when ShardCount is 0).
+	ErrBadShard = errors.New("the shard id must be at least 0 and less than the shard count")
 )
 
 // DefaultAnswerDeadline is how long an interaction waits for its answer
@@ -72,6 +80,12 @@ type Config struct {
 	// MessageContent asks for the privileged message-content intent, which
 	// Discord requires to be enabled for the application too.
 	MessageContent bool
+	// ShardID and ShardCount split the gateway between processes (Discord
+	// requires it past 2,500 servers): this one identifies as shard
+	// [ShardID, ShardCount] and receives the events of the servers whose
+	// id >> 22 % ShardCount is ShardID, and direct messages on shard 0.
+	// ShardCount 0 or 1 means one shard. 0 ≤ ShardID < ShardCount.
+	ShardID, ShardCount int
 	// AnswerDeadline is how long an `ask` interaction waits for its answer
 	// before deferring (type 5) and editing the response later;
 	// 0 means DefaultAnswerDeadline. Keep it well under 3 seconds.
@@ -83,18 +97,29 @@ type Config struct {
 	// Logger receives what the bot cannot answer anywhere else; nil
 	// discards.
 	Logger *slog.Logger
-	// Answerer answers the questions. Required.
+	// Responder answers the questions: the policy every surface shares
+	// (help, limits, timeouts, texts, metrics). A question that finds all
+	// its answer slots taken waits up to bot.DefaultWait for one. When nil,
+	// the Bot makes one of its own around Answerer.
+	Responder *bot.Responder
+	// Answerer answers the questions when Responder is nil.
 	Answerer bot.Answerer
+	// Deduper remembers the interactions and messages answered, so one
+	// replayed is answered once; keys start with "discord:". Default: a
+	// bot.MemoryDeduper with its defaults.
+	Deduper bot.Deduper
 	// Now is the clock for the signature timestamp check and for the
 	// lifetime of the remembered guild roles; nil means time.Now.
 	Now func() time.Time
 	// Observe, when set, is called once per handled event with its kind
-	// ("interaction", "message" or "http") and outcome: "answered",
-	// "not_covered", "help", "error" (the engine failed; the user got an
-	// apology), "deferred", "duplicate", "ignored", "forbidden" (403 or
-	// Missing Access: logged only), "send_failed", and for "http" also
-	// "pong", "unauthorized", "too_large", "bad_request". It must be safe
-	// for concurrent use; cmd wires it to Prometheus counters.
+	// (EventInteraction, EventMessage, EventHTTP) and outcome: the name of
+	// the kind of reply delivered (bot.Kind.String: "answered", "closest",
+	// "not_covered", "help", "too_long", "rate_limited", "busy", "error"),
+	// or one of the Outcome constants (OutcomeDeferred, OutcomeDuplicate,
+	// OutcomeIgnored, OutcomeForbidden, OutcomeSendFailed, and for
+	// EventHTTP OutcomePong, OutcomeUnauthorized, OutcomeTooLarge,
+	// OutcomeBadRequest). It must be safe for concurrent use; cmd wires it
+	// to Prometheus counters.
 	Observe func(kind, outcome string)
 }
 
@@ -104,7 +129,8 @@ type Bot struct {
 	log       *slog.Logger
 	publicKey []byte
 	session   *discordgo.Session
-	seen      *seenSet
+	resp      *bot.Responder
+	dedupe    bot.Deduper
 	roles     *roleCache
 
 	ctx    context.Context
@@ -129,8 +155,8 @@ type Bot struct {
 
 // New checks cfg and builds a Bot; it makes no network call.
 func New(cfg Config) (*Bot, error) {
-	if cfg.Answerer == nil {
-		return nil, errors.New("discordbot: no Answerer")
+	if cfg.Answerer == nil && cfg.Responder == nil {
+		return nil, errors.New("discordbot: no Responder or Answerer")
 	}
 	cfg.Token = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(cfg.Token), "Bot "))
 	if cfg.Token == "" && cfg.PublicKey == "" {
@@ -150,8 +176,24 @@ func New(cfg Config) (*Bot, error) {
 	}
 	b := &Bot{
 		cfg: cfg, log: cfg.Logger, appID: cfg.AppID,
-		seen:  newSeenSet(seenCapacity),
-		roles: newRoleCache(roleCacheCapacity, cfg.Now),
+		dedupe: cfg.Deduper,
+		roles:  newRoleCache(roleCacheCapacity, cfg.Now),
+	}
+	resp, err := bot.ResponderOrNew(cfg.Responder, bot.ResponderConfig{Answerer: cfg.Answerer, Logger: cfg.Logger})
+	if err != nil {
+		return nil, err
+	}
+	b.resp = resp
+	if b.dedupe == nil {
+		b.dedupe = bot.NewMemoryDeduper(0, 0, cfg.Now)
+	}
+	if cfg.AppID != "" {
+		if _, err := strconv.ParseUint(cfg.AppID, 10, 64); err != nil {
+			return nil, fmt.Errorf("%w, not %q", ErrBadAppID, cfg.AppID)
+		}
+	}
+	if cfg.ShardCount < 0 || cfg.ShardID < 0 || (cfg.ShardCount > 0 && cfg.ShardID >= cfg.ShardCount) || (cfg.ShardCount == 0 && cfg.ShardID != 0) {
+		return nil, fmt.Errorf("%w: shard %d of %d", ErrBadShard, cfg.ShardID, cfg.ShardCount)
 	}
 	if cfg.PublicKey != "" {
 		key, err := hex.DecodeString(strings.TrimSpace(cfg.PublicKey))
@@ -179,6 +221,8 @@ func New(cfg Config) (*Bot, error) {
 	}
 	s.Client = &http.Client{Timeout: 20 * time.Second, Transport: transport}
 	s.StateEnabled = false
+	// discordgo sends the shard in IDENTIFY when ShardCount > 1.
+	s.ShardID, s.ShardCount = cfg.ShardID, cfg.ShardCount
 	s.Identify.Intents = baseIntents
 	if cfg.MessageContent {
 		s.Identify.Intents |= discordgo.IntentMessageContent
@@ -318,7 +362,9 @@ const (
 	commandName    = "ask"
 	optionQuestion = "question"
 	optionPrivate  = "private"
-	maxQuestion    = 500
+	// maxQuestion is the question option's max_length, which Discord's
+	// clients enforce: the limit of every surface.
+	maxQuestion = bot.MaxQuestionLen
 )
 
 // rewriteTransport moves discordgo's REST calls from its built-in base URL
@@ -355,35 +401,4 @@ func (t *rewriteTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	r.URL = u
 	r.Host = u.Host
 	return t.next.RoundTrip(r)
-}
-
-// seenCapacity bounds the ids remembered for deduplication.
-const seenCapacity = 4096
-
-// seenSet remembers the last ids it was given, forgetting the oldest first.
-type seenSet struct {
-	mu   sync.Mutex
-	ids  map[string]struct{}
-	ring []string
-	next int
-}
-
-func newSeenSet(n int) *seenSet {
-	return &seenSet{ids: make(map[string]struct{}, n), ring: make([]string, n)}
-}
-
-// add records id and reports whether it is new.
-func (s *seenSet) add(id string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.ids[id]; ok {
-		return false
-	}
-	if old := s.ring[s.next]; old != "" {
-		delete(s.ids, old)
-	}
-	s.ring[s.next] = id
-	s.next = (s.next + 1) % len(s.ring)
-	s.ids[id] = struct{}{}
-	return true
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,8 +87,8 @@ func TestStartRegistersCommandAndIdentifies(t *testing.T) {
 				t.Fatalf("commands = %s, want the one ask command with two options", put.Body)
 			}
 			q, p := cmds[0].Options[0], cmds[0].Options[1]
-			if q.Name != "question" || q.Type != 3 || !q.Required || q.MaxLength != 500 {
-				t.Errorf("question option = %+v, want a required string of at most 500", q)
+			if q.Name != "question" || q.Type != 3 || !q.Required || q.MaxLength != bot.MaxQuestionLen {
+				t.Errorf("question option = %+v, want a required string of at most %d", q, bot.MaxQuestionLen)
 			}
 			if p.Name != "private" || p.Type != 5 || p.Required {
 				t.Errorf("private option = %+v, want an optional boolean", p)
@@ -111,6 +112,38 @@ func TestStartRegistersCommandAndIdentifies(t *testing.T) {
 			case <-c.heartbeats:
 			case <-time.After(waitTime):
 				t.Error("no heartbeat")
+			}
+		})
+	}
+}
+
+// TestIdentifyCarriesShard checks that a sharded bot identifies as its
+// shard, and that an unsharded one sends no shard.
+func TestIdentifyCarriesShard(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		id, count int
+		want      *[2]int
+	}{
+		{"one shard", 0, 0, nil},
+		{"shard 0 of 1", 0, 1, nil},
+		{"shard 0 of 2", 0, 2, &[2]int{0, 2}},
+		{"shard 2 of 3", 2, 3, &[2]int{2, 3}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFakeDiscord(t)
+			c, _, _ := connect(t, f, Config{AppID: testAppID, ShardID: tt.id, ShardCount: tt.count, Answerer: newRecordingAnswerer()})
+			var id struct {
+				Shard *[2]int `json:"shard"`
+			}
+			if err := json.Unmarshal(c.First.D, &id); err != nil {
+				t.Fatal(err)
+			}
+			if (id.Shard == nil) != (tt.want == nil) || (id.Shard != nil && *id.Shard != *tt.want) {
+				t.Errorf("IDENTIFY shard %v, want %v (%s)", id.Shard, tt.want, c.First.D)
 			}
 		})
 	}
@@ -278,6 +311,57 @@ func TestGatewayMessages(t *testing.T) {
 	}
 }
 
+// TestGatewayTooLong: a mention, a direct message or an `ask` command
+// longer than bot.MaxQuestionLen gets bot.TooLong, and the answerer is not
+// asked; a question at the limit once the mention is removed is answered.
+func TestGatewayTooLong(t *testing.T) {
+	t.Parallel()
+	f := newFakeDiscord(t)
+	answerer := newRecordingAnswerer()
+	c, obs, _ := connect(t, f, Config{AppID: testAppID, Answerer: answerer})
+	atLimit := strings.Repeat("é", bot.MaxQuestionLen-9) + " fishery?"
+	over := atLimit + "!"
+
+	tests := []struct {
+		name  string
+		event map[string]any
+	}{
+		{"mention", messageEvent("4001", "50", "60", "7", false, "<@"+testBotID+"> "+over)},
+		{"direct message", messageEvent("4002", "51", "", "7", false, over)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c.dispatch(t, "MESSAGE_CREATE", tt.event)
+			if got := obs.next(t); got != "message/too_long" {
+				t.Fatalf("observation %q, want message/too_long", got)
+			}
+			m := decodeMessage(t, f.next(t, "POST", "/api/v10/channels/"+tt.event["channel_id"].(string)+"/messages").Body)
+			if m.Content != bot.TooLong || len(m.Embeds) != 0 {
+				t.Errorf("reply %q with %d embeds, want %q", m.Content, len(m.Embeds), bot.TooLong)
+			}
+		})
+	}
+	t.Run("command", func(t *testing.T) {
+		c.dispatch(t, "INTERACTION_CREATE", askInteraction("4003", "tok-4", questionOption(over)))
+		obs.expect(t, "interaction/too_long")
+		r := decodeResponse(t, f.next(t, "POST", "/api/v10/interactions/4003/tok-4/callback").Body)
+		if m := decodeMessage(t, r.Data); r.Type != 4 || m.Content != bot.TooLong {
+			t.Errorf("response type %d %q, want 4 with %q", r.Type, m.Content, bot.TooLong)
+		}
+	})
+	select {
+	case q := <-answerer.questions:
+		t.Fatalf("the answerer was asked %.40q…", q)
+	default:
+	}
+	c.dispatch(t, "MESSAGE_CREATE", messageEvent("4004", "50", "60", "7", false, "<@"+testBotID+"> "+atLimit))
+	obs.expect(t, "message/answered")
+	if q := answerer.next(t); q != atLimit {
+		t.Errorf("asked %.40q…, want the question at the limit", q)
+	}
+	assertFishEmbed(t, decodeMessage(t, f.next(t, "POST", "/api/v10/channels/50/messages").Body))
+}
+
 func TestGatewayForbiddenChannelIsOnlyLogged(t *testing.T) {
 	t.Parallel()
 	f := newFakeDiscord(t)
@@ -355,7 +439,7 @@ func TestHandlersSurvivePanics(t *testing.T) {
 		t.Fatalf("observation %q, want message/error", got)
 	}
 	m := decodeMessage(t, f.next(t, "POST", "/api/v10/channels/50/messages").Body)
-	if m.Content != apology {
+	if m.Content != bot.Apology {
 		t.Errorf("content = %q, want the apology", m.Content)
 	}
 	if !contains(logs.String(), "engine bug") {

@@ -249,6 +249,27 @@ func TestInteractionsEndpointAnswersInline(t *testing.T) {
 	}
 }
 
+// TestInteractionsEndpointTooLong: an `ask` over bot.MaxQuestionLen gets
+// bot.TooLong inline, without the answerer being asked.
+func TestInteractionsEndpointTooLong(t *testing.T) {
+	t.Parallel()
+	f := newFakeDiscord(t)
+	h := newHTTPBot(t, f, refusingAnswerer(t), signedAt, time.Minute)
+	q := strings.Repeat("fish ", bot.MaxQuestionLen/5) + "?"
+	w := h.do(t, sign(h.key, signedAt, mustJSON(t, askInteraction("6101", "tok", questionOption(q)))))
+	if w.Code != 200 {
+		t.Fatalf("status %d, want 200 (body %q)", w.Code, w.Body)
+	}
+	r := decodeResponse(t, w.Body.Bytes())
+	if m := decodeMessage(t, r.Data); r.Type != 4 || m.Content != bot.TooLong || len(m.Embeds) != 0 {
+		t.Errorf("type %d, content %q, %d embeds; want 4 with %q", r.Type, m.Content, len(m.Embeds), bot.TooLong)
+	}
+	if got := h.obs.next(t); got != "interaction/too_long" {
+		t.Errorf("observation %q, want interaction/too_long", got)
+	}
+	f.noMoreRequests(t)
+}
+
 func TestInteractionsEndpointDefersThenEdits(t *testing.T) {
 	t.Parallel()
 	f := newFakeDiscord(t)
@@ -324,7 +345,7 @@ func TestInteractionsEndpointApologizesForEngineFailures(t *testing.T) {
 				t.Fatalf("status %d", w.Code)
 			}
 			m := decodeMessage(t, decodeResponse(t, w.Body.Bytes()).Data)
-			if m.Content != apology || len(m.Embeds) != 0 {
+			if m.Content != bot.Apology || len(m.Embeds) != 0 {
 				t.Errorf("reply %+v, want just the apology", m)
 			}
 			if strings.Contains(m.Content, tt.wantLog) {
@@ -354,6 +375,12 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"key too short", Config{PublicKey: "abcd", Answerer: a}, ErrBadPublicKey},
 		{"relative API URL", Config{Token: "x", APIURL: "discord.com/api", Answerer: a}, ErrBadAPIURL},
 		{"API URL of another scheme", Config{Token: "x", APIURL: "ftp://discord.com/api/", Answerer: a}, ErrBadAPIURL},
+		{"app id not a number", Config{Token: "x", AppID: "my-bot", Answerer: a}, ErrBadAppID},
+		{"app id negative", Config{Token: "x", AppID: "-12", Answerer: a}, ErrBadAppID},
+		{"shard id past the count", Config{Token: "x", ShardID: 3, ShardCount: 3, Answerer: a}, ErrBadShard},
+		{"shard id negative", Config{Token: "x", ShardID: -1, ShardCount: 3, Answerer: a}, ErrBadShard},
+		{"shard count negative", Config{Token: "x", ShardCount: -2, Answerer: a}, ErrBadShard},
+		{"shard id without a count", Config{Token: "x", ShardID: 1, Answerer: a}, ErrBadShard},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -17,19 +17,19 @@ func (b *Bot) onMessageCreate(_ *discordgo.Session, mc *discordgo.MessageCreate)
 	m := mc.Message
 	question, ok := b.questionOf(m)
 	if !ok {
-		b.observe("message", "ignored")
+		b.observe(EventMessage, OutcomeIgnored)
 		return
 	}
-	if !b.seen.add("message:" + m.ID) {
-		b.observe("message", "duplicate")
+	if !b.claim("discord:message:" + m.ID) {
+		b.observe(EventMessage, OutcomeDuplicate)
 		return
 	}
-	r := <-b.startAnswer(question, "@"+b.botName)
+	r := <-b.startAnswer(ask{question: question, usage: escapeMarkdown("@" + b.botName), user: m.Author.ID, id: m.ID})
 	if _, err := b.session.ChannelMessageSendComplex(m.ChannelID, r.messageSend(m), discordgo.WithContext(b.ctx)); err != nil {
-		b.observe("message", b.deliveryFailure(err, "reply", m.ChannelID))
+		b.observe(EventMessage, b.deliveryFailure(err, "reply", m.ChannelID))
 		return
 	}
-	b.observe("message", r.outcome)
+	b.observe(EventMessage, r.outcome)
 }
 
 // questionOf returns the question m asks the bot and whether it asks one.

@@ -14,19 +14,14 @@ const (
 	maxContent     = 2000
 	maxDescription = 4096
 	maxFooter      = 2048
+	maxTitle       = 256
 	maxEmbedTotal  = 6000 // all titles, descriptions and footers of one message
 	maxEmbeds      = 10
 )
 
-// Replies that are not quotes.
-const (
-	apology      = "Sorry, something went wrong while answering. Please try again in a moment."
-	shuttingDown = "Sorry, I am restarting. Please ask again in a moment."
-)
-
 // reply is one rendered answer, ready for any of Discord's message shapes.
 type reply struct {
-	// outcome is "answered", "not_covered", "help" or "error".
+	// outcome is the name of the reply's kind (bot.Kind.String).
 	outcome string
 	content string
 	embeds  []*discordgo.MessageEmbed
@@ -80,18 +75,15 @@ func textReply(outcome, text string) reply {
 	return reply{outcome: outcome, content: bot.Cut(text, maxContent)}
 }
 
-// renderAnswer turns an answer into a reply: one embed per passage, or the
-// "not covered" message.
-func renderAnswer(ans bot.Answer) reply {
-	if !ans.Found || len(ans.Passages) == 0 {
-		return textReply("not_covered", escapeMarkdown(bot.NotCovered(ans.Topics)))
+// render turns a reply into Discord's format: one embed per quoted
+// passage, after the lead line for closest passages; the text alone for
+// the kinds that quote nothing.
+func render(r bot.Reply) reply {
+	out := textReply(r.Kind.String(), r.Text(escapeMarkdown))
+	if hits := r.Hits(); len(hits) > 0 {
+		out.embeds = renderEmbeds(hits)
 	}
-	return reply{outcome: "answered", embeds: renderEmbeds(ans.Passages)}
-}
-
-// renderUsage is the help reply; command is how users invoke the bot.
-func renderUsage(command string, topics []string) reply {
-	return textReply("help", escapeMarkdown(bot.Usage(command, topics)))
+	return out
 }
 
 // renderEmbeds makes one embed per hit (at most maxEmbeds): the quoted
@@ -110,7 +102,14 @@ func renderEmbeds(hits []bot.Hit) []*discordgo.MessageEmbed {
 	full := make([]string, len(hits))
 	for i, h := range hits {
 		e := &discordgo.MessageEmbed{Type: discordgo.EmbedTypeRich}
-		if c := bot.Cut(bot.Citation(h), footerLimit); c != "" {
+		footer := bot.Citation(h)
+		if linkable(h.URL) {
+			// The title links to the document; the footer says where in it.
+			e.Title, e.URL = embedTitle(bot.Source(h), min(maxTitle, footerLimit/2)), h.URL
+			budget -= len(e.Title)
+			footer = bot.Locator(h)
+		}
+		if c := bot.Cut(footer, footerLimit); c != "" {
 			e.Footer = &discordgo.MessageEmbedFooter{Text: c}
 			budget -= len(c)
 		}
@@ -126,6 +125,25 @@ func renderEmbeds(hits []bot.Hit) []*discordgo.MessageEmbed {
 		}
 	}
 	return embeds
+}
+
+// maxLinkURL is the longest document URL an embed's title links to.
+const maxLinkURL = 2048
+
+// linkable reports whether an embed may link to u: an http(s) URL of at most
+// maxLinkURL bytes (Discord refuses a message whose embed URL is not).
+func linkable(u string) bool {
+	return u != "" && len(u) <= maxLinkURL && (strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://"))
+}
+
+// embedTitle is a document's title as an embed title of at most limit
+// bytes: Discord reads Markdown there, so it is escaped, and cut before
+// escaping so no escape is cut in half.
+func embedTitle(title string, limit int) string {
+	if t := escapeMarkdown(title); len(t) <= limit {
+		return t
+	}
+	return escapeMarkdown(bot.Cut(title, limit/2))
 }
 
 // fairShares splits budget among needs: whoever needs less than an equal

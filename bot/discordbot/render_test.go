@@ -81,6 +81,11 @@ func TestRenderEmbedsRespectsDiscordLimits(t *testing.T) {
 		many[i] = hit(sentences(80), fmt.Sprintf("Sentence number %04d says *something*.", 3))
 		many[i].Title, many[i].Paragraph = fmt.Sprintf("Document %d", i), i+1
 	}
+	linked := make([]bot.Hit, 12)
+	for i := range linked {
+		linked[i] = many[i]
+		linked[i].Title, linked[i].URL, linked[i].Section = strings.Repeat("*Title* ", 100), "https://example.org/doc", strings.Repeat("Section ", 100)
+	}
 	tests := []struct {
 		name       string
 		hits       []bot.Hit
@@ -91,6 +96,7 @@ func TestRenderEmbedsRespectsDiscordLimits(t *testing.T) {
 		{"escaping doubles the length", []bot.Hit{hit(strings.Repeat("*_ ", 3000) + "end.")}, 1},
 		{"more passages than embeds", many, maxEmbeds},
 		{"a long citation", []bot.Hit{{Title: strings.Repeat("T", 5000), Text: long}}, 1},
+		{"linked titles", linked, maxEmbeds},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,6 +114,10 @@ func TestRenderEmbedsRespectsDiscordLimits(t *testing.T) {
 				} else {
 					total += len(e.Footer.Text)
 				}
+				if len(e.Title) > maxTitle {
+					t.Errorf("embed %d: title of %d bytes", i, len(e.Title))
+				}
+				total += len(e.Title)
 				total += len(e.Description)
 				if !utf8.ValidString(e.Description) {
 					t.Errorf("embed %d: description is not valid UTF-8", i)
@@ -124,6 +134,32 @@ func TestRenderEmbedsRespectsDiscordLimits(t *testing.T) {
 			}
 			if total > maxEmbedTotal {
 				t.Errorf("embeds total %d bytes, over %d", total, maxEmbedTotal)
+			}
+		})
+	}
+}
+
+// TestRenderEmbedsLinkTheTitle: a passage from a document with a URL gets
+// an embed whose title, the document's, links to it, and whose footer says
+// where in it; without a URL, the footer is the whole citation.
+func TestRenderEmbedsLinkTheTitle(t *testing.T) {
+	h := hit("Ships may moor in the northern basin.")
+	h.Title, h.Date, h.Section, h.Paragraph = "Harbour *treaty*", "May 1, 2024", "Article IV", 20
+	tests := []struct {
+		name                    string
+		url                     string
+		title, link, footerText string
+	}{
+		{"with a URL", "https://example.org/treaty?a=1&b=2", `Harbour \*treaty\*`, "https://example.org/treaty?a=1&b=2", "May 1, 2024 · Article IV · ¶20"},
+		{"without", "", "", "", "Harbour *treaty* · May 1, 2024 · Article IV · ¶20"},
+		{"not http", "javascript:alert(1)", "", "", "Harbour *treaty* · May 1, 2024 · Article IV · ¶20"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h.URL = tt.url
+			e := renderEmbeds([]bot.Hit{h})[0]
+			if e.Title != tt.title || e.URL != tt.link || e.Footer == nil || e.Footer.Text != tt.footerText {
+				t.Errorf("title %q url %q footer %+v; want %q %q %q", e.Title, e.URL, e.Footer, tt.title, tt.link, tt.footerText)
 			}
 		})
 	}
@@ -151,9 +187,10 @@ func TestShortRepliesRespectTheContentLimit(t *testing.T) {
 		wantOutcome string
 		wantPrefix  string
 	}{
-		{"not covered", renderAnswer(bot.Answer{Topics: topics}), "not_covered", `The documents do not cover that. They cover: topic\_0, topic\_1`},
-		{"found without passages", renderAnswer(bot.Answer{Found: true, Topics: topics[:2]}), "not_covered", `The documents do not cover that. They cover: topic\_0, topic\_1.`},
-		{"help", renderUsage("/ask question:", topics), "help", "Ask a question about the documents"},
+		{"not covered", render(bot.Reply{Kind: bot.KindNotCovered, Answer: bot.Answer{Topics: topics}}), "not_covered", `The documents do not cover that. They cover: topic\_0, topic\_1`},
+		{"help", render(bot.Reply{Kind: bot.KindHelp, Usage: "/ask question:", Answer: bot.Answer{Topics: topics}}), "help", "Ask a question about the documents"},
+		{"too long", render(bot.Reply{Kind: bot.KindTooLong}), "too_long", bot.TooLong},
+		{"busy", render(bot.Reply{Kind: bot.KindBusy}), "busy", bot.Busy},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -213,24 +250,6 @@ func TestStripMention(t *testing.T) {
 				t.Errorf("stripMention(%q) = %q, %v; want %q, %v", tt.in, got, mentioned, tt.want, tt.wantMentioned)
 			}
 		})
-	}
-}
-
-func TestSeenSetForgetsTheOldest(t *testing.T) {
-	s := newSeenSet(3)
-	for _, id := range []string{"a", "b", "c", "d"} {
-		if !s.add(id) {
-			t.Fatalf("add(%q) = false for a new id", id)
-		}
-	}
-	if s.add("d") || s.add("c") || s.add("b") {
-		t.Error("a recent id was accepted again")
-	}
-	if !s.add("a") {
-		t.Error("the oldest id is still remembered past capacity")
-	}
-	if len(s.ids) > 3 {
-		t.Errorf("remembers %d ids, capacity 3", len(s.ids))
 	}
 }
 

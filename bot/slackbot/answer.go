@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -15,91 +14,54 @@ import (
 
 // Surfaces a question arrives on, as passed to Config.OnReply.
 const (
-	surfaceMention = "mention"
-	surfaceDM      = "dm"
-	surfaceCommand = "command"
-	surfaceShare   = "share"
+	SurfaceMention = "mention"
+	SurfaceDM      = "dm"
+	SurfaceCommand = "command"
+	SurfaceShare   = "share"
 )
 
-// Outcomes of a question, as passed to Config.OnReply.
+// Outcomes passed to Config.OnReply besides the names of the kinds of
+// reply (bot.Kind.String).
 const (
-	outcomeAnswered    = "answered"
-	outcomeNotCovered  = "not_covered"
-	outcomeHelp        = "help"
-	outcomeError       = "error"
-	outcomeUndelivered = "undelivered"
-	outcomeBusy        = "busy"
-	outcomeDropped     = "dropped"
+	// OutcomeUndelivered means Slack would not take the reply.
+	OutcomeUndelivered = "undelivered"
+	// OutcomeDropped means the question got no reply at all: even the
+	// queue for answer slots was full, or the Bot stopped while it waited.
+	OutcomeDropped = "dropped"
 )
 
 // delivered reports whether a question with this outcome got a reply.
 func delivered(outcome string) bool {
-	return outcome != outcomeUndelivered && outcome != outcomeDropped
+	return outcome != OutcomeUndelivered && outcome != OutcomeDropped
 }
-
-// apology is the reply when the engine failed.
-const apology = "Sorry, something went wrong while looking that up. Please try again in a moment."
 
 // question is one question to answer and how to present the reply.
 type question struct {
 	surface string
-	text    string // plain text (Slack's entities undone), maybe with the bot's mention
+	text    string // plain text (Slack's entities undone), chat markup included
 	user    string // asker's user id
 	usage   string // how to invoke the bot, for help: "/ask" or "<@U…>"
 	header  string // mrkdwn above an answer, already escaped
 	share   bool   // offer the "Share in channel" button
+	id      string // names the question in the Responder's logs: the event id
 }
 
-// compose answers q and renders the reply; outcome is one of the outcome
-// constants. It never fails: an engine error becomes an apology.
-func (b *Bot) compose(ctx context.Context, q question) (msg message, outcome string) {
-	text := strings.TrimSpace(q.text)
-	if b.self != nil {
-		text = strings.TrimSpace(b.self.ReplaceAllString(text, ""))
-	}
-	text = truncate(text, b.cfg.MaxQuestion)
-	if text == "" || strings.EqualFold(text, "help") {
-		ans, err := b.answer(ctx, "", 0)
-		if err != nil {
-			b.log.Warn("slack: topics for help", "surface", q.surface, "err", err)
-		}
-		return renderText(bot.Usage(q.usage, escapeAll(ans.Topics))), outcomeHelp
-	}
-	ans, err := b.answer(ctx, text, b.cfg.Top)
-	switch {
-	case err != nil:
-		b.log.Error("slack: answer", "surface", q.surface, "user", q.user, "err", err)
-		return renderText(apology), outcomeError
-	case !ans.Found || len(ans.Passages) == 0:
-		reply := escape(bot.NotCovered(ans.Topics))
-		if q.header != "" {
-			reply = q.header + "\n" + reply
-		}
-		return renderText(reply), outcomeNotCovered
-	}
+// ask answers q through the Responder, at turn (which stays the caller's
+// to end), waiting up to wait for its answer slot.
+func (b *Bot) ask(ctx context.Context, q question, turn *bot.Turn, wait time.Duration) bot.Reply {
+	return b.resp.Respond(ctx, bot.Request{
+		Question: q.text, Platform: bot.PlatformSlack, User: q.user, Top: b.cfg.Top,
+		Usage: q.usage, Wait: wait, Turn: turn, ID: q.id,
+	})
+}
+
+// render formats a reply to q for Slack.
+func render(r bot.Reply, q question) message {
 	var share string
 	if q.share {
-		share = text
+		share = r.Question
 	}
-	return renderAnswer(ans, q.header, share), outcomeAnswered
-}
-
-// answer calls the Answerer, turning a panic into an error.
-func (b *Bot) answer(ctx context.Context, text string, top int) (ans bot.Answer, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = fmt.Errorf("answerer panicked: %v", v)
-		}
-	}()
-	return b.cfg.Answerer.Answer(ctx, text, top)
-}
-
-func escapeAll(ss []string) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = escape(s)
-	}
-	return out
+	return renderReply(r, q.header, share)
 }
 
 // post sends msg to a channel (in a thread when thread is set), retrying

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/quotebot/quotebot/bot"
 )
 
 // asker sends Slack's requests to a started Bot over one transport and
@@ -148,8 +150,8 @@ func TestBusy(t *testing.T) {
 			}
 			// A slash command does not wait: it is told at once, inline.
 			rt, text, _ := commandReply(t, ask.command(t, "fisheries?", h.f.responseURL("cmd-busy")))
-			if rt != "ephemeral" || text != busyText {
-				t.Errorf("/ask while busy: %s %q, want ephemeral %q", rt, text, busyText)
+			if rt != "ephemeral" || text != bot.Busy {
+				t.Errorf("/ask while busy: %s %q, want ephemeral %q", rt, text, bot.Busy)
 			}
 			if got := h.out.next(t); got != "command/busy" {
 				t.Errorf("outcome %q", got)
@@ -164,7 +166,7 @@ func TestBusy(t *testing.T) {
 			// answer would have gone: in its thread. A redelivery of it is a
 			// duplicate.
 			expire <- struct{}{}
-			if c := h.f.next(t, mPost); c.Form.Get("channel") != "C1" || c.Form.Get("thread_ts") != "1700000000.000200" || c.text() != busyText {
+			if c := h.f.next(t, mPost); c.Form.Get("channel") != "C1" || c.Form.Get("thread_ts") != "1700000000.000200" || c.text() != bot.Busy {
 				t.Errorf("busy reply to %q thread %q: %q", c.Form.Get("channel"), c.Form.Get("thread_ts"), c.text())
 			}
 			if got := h.out.next(t); got != "mention/busy" {
@@ -175,7 +177,7 @@ func TestBusy(t *testing.T) {
 			ask.click(t, shareClick("what about fisheries?", h.f.responseURL("share-busy")))
 			nextWait(t, waits)
 			expire <- struct{}{}
-			if c := h.f.next(t, mResponse); c.Path != "/response/share-busy" || c.JSON["response_type"] != "ephemeral" || c.text() != busyText {
+			if c := h.f.next(t, mResponse); c.Path != "/response/share-busy" || c.JSON["response_type"] != "ephemeral" || c.text() != bot.Busy {
 				t.Errorf("busy share reply to %s as %v: %q", c.Path, c.JSON["response_type"], c.text())
 			}
 			if got := h.out.next(t); got != "share/busy" {
@@ -278,39 +280,6 @@ func TestStopWhileWaiting(t *testing.T) {
 			}
 			if !slices.Contains(got, "dm/dropped") {
 				t.Errorf("outcomes %v, want the waiting DM dropped", got)
-			}
-		})
-	}
-}
-
-// TestGate checks the gate's counting for a few sizes.
-func TestGate(t *testing.T) {
-	for _, n := range []int{1, 3} {
-		t.Run(strconv.Itoa(n), func(t *testing.T) {
-			g := newGate(n)
-			for i := range n {
-				if !g.tryEnter() || !g.tryQueue() {
-					t.Fatalf("token %d of %d refused", i+1, n)
-				}
-			}
-			if g.tryEnter() {
-				t.Error("a slot past the cap was given")
-			}
-			if g.tryQueue() {
-				t.Error("a place in the queue past the cap was given")
-			}
-			expired := make(chan struct{})
-			close(expired)
-			if g.enter(expired) {
-				t.Error("enter got a slot while all were taken")
-			}
-			g.leave()
-			if !g.enter(make(chan struct{})) {
-				t.Error("enter did not get the slot given back")
-			}
-			g.leaveQueue()
-			if !g.tryQueue() {
-				t.Error("the place given back in the queue was refused")
 			}
 		})
 	}

@@ -349,6 +349,8 @@ func (e *engine) Answer(ctx context.Context, q string, top int) (bot.Answer, err
 		case <-ctx.Done():
 			return bot.Answer{}, ctx.Err()
 		}
+	case strings.Contains(q, "nearby"):
+		return bot.Answer{Question: q, Passages: []bot.Hit{}, Closest: []bot.Hit{fisheryHit}, Topics: topics}, nil
 	case !strings.Contains(q, "fish") && !strings.Contains(q, "漁業"):
 		return bot.Answer{Question: q, Passages: []bot.Hit{}, Topics: topics}, nil
 	}

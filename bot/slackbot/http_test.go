@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/quotebot/quotebot/bot"
 )
 
 const (
@@ -225,35 +227,37 @@ func TestHTTPIgnoredEvents(t *testing.T) {
 // mention.
 func TestHTTPQuestions(t *testing.T) {
 	fiftyKB := strings.Repeat("fish ", 10*1024)
+	atLimit := strings.Repeat("漁", bot.MaxQuestionLen-5) + " fish"
 	tests := []struct {
 		name        string
 		ev          map[string]any
-		wantAsked   string // exact question the engine gets, unless wantPrefix
-		wantPrefix  bool
+		wantAsked   string // exact question the engine gets, unless notAsked
+		notAsked    bool
 		wantReply   []string // substrings of the blocks
 		wantOutcome string
 	}{
 		{"a mention with no question shows usage and topics", mention("<@UBOT>"), "",
 			false, []string{"Example: <@UBOT> what did they say", "fisheries, trade &amp; investment, space &lt;cooperation&gt;"}, "mention/help"},
 		{"help shows usage", dm("help"), "", false, []string{"Example: <@UBOT>"}, "dm/help"},
-		{"a 50 KB question is cut and answered", dm(fiftyKB), "fish fish", true, []string{"*The statement said"}, "dm/answered"},
+		{"a 50 KB question is too long", dm(fiftyKB), "", true, []string{bot.TooLong}, "dm/too_long"},
+		{"a mention over the limit is too long", mention("<@UBOT> " + atLimit + "!"), "", true, []string{bot.TooLong}, "mention/too_long"},
+		{"a mention at the limit is answered", mention("<@UBOT> " + atLimit), atLimit, false, []string{"¶7"}, "mention/answered"},
 		{"a non-ASCII question", dm("漁業について何と言いましたか？"), "漁業について何と言いましたか？", false, []string{"¶7"}, "dm/answered"},
 		{"Slack's entities are undone", dm("fish &amp; chips &lt;now&gt;"), "fish & chips <now>", false, []string{"¶7"}, "dm/answered"},
 		{"not covered lists the topics", dm("what about the weather?"), "what about the weather?", false,
 			[]string{"The documents do not cover that. They cover: fisheries, trade &amp; investment, space &lt;cooperation&gt;."}, "dm/not_covered"},
-		{"an engine error gets an apology", mention("<@UBOT> boom"), "boom", false, []string{apology}, "mention/error"},
-		{"an engine panic gets an apology", dm("panic"), "panic", false, []string{apology}, "dm/error"},
+		{"closest passage", dm("anything nearby?"), "anything nearby?", false,
+			[]string{"The documents don't say that in those words. Closest passage:", "*The statement said China and Peru", "¶7"}, "dm/closest"},
+		{"an engine error gets an apology", mention("<@UBOT> boom"), "boom", false, []string{bot.Apology}, "mention/error"},
+		{"an engine panic gets an apology", dm("panic"), "panic", false, []string{bot.Apology}, "dm/error"},
 	}
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			h := start(t, nil)
 			h.mustPost(t, "/slack/events", jsonType, eventJSON("EvQ"+string(rune('A'+i)), tc.ev), nil)
-			asked := h.eng.nextQuestion(t)
-			if tc.wantPrefix {
-				if len(asked) > 2000 || !strings.HasPrefix(asked, tc.wantAsked) {
-					t.Errorf("engine asked %d bytes starting %.20q, want at most 2000 starting %q", len(asked), asked, tc.wantAsked)
-				}
-			} else if asked != tc.wantAsked {
+			if tc.notAsked {
+				defer h.noQuestions(t)
+			} else if asked := h.eng.nextQuestion(t); asked != tc.wantAsked {
 				t.Errorf("engine asked %q, want %q", asked, tc.wantAsked)
 			}
 			c := h.f.next(t, mPost)
@@ -285,6 +289,43 @@ func TestHTTPQuestions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestHTTPTooLong: a slash command or a shared question longer than
+// bot.MaxQuestionLen gets bot.TooLong, to the asker alone, without the
+// engine being asked.
+func TestHTTPTooLong(t *testing.T) {
+	long := "what about " + strings.Repeat("fish", bot.MaxQuestionLen/4)
+	t.Run("command", func(t *testing.T) {
+		h := start(t, nil)
+		status, body := h.post(t, "/slack/commands", formType, commandForm(long, h.f.responseURL("cmd")), nil)
+		mustOK(t, status, body)
+		rt, text, blocks := commandReply(t, body)
+		if rt != "ephemeral" || text != bot.TooLong || !strings.Contains(blocks, bot.TooLong) || strings.Contains(blocks, shareActionID) {
+			t.Errorf("reply %s %q %s; want an ephemeral %q without a share button", rt, text, blocks, bot.TooLong)
+		}
+		if got := h.out.next(t); got != "command/too_long" {
+			t.Errorf("outcome %q", got)
+		}
+		h.noQuestions(t)
+	})
+	t.Run("share", func(t *testing.T) {
+		h := start(t, nil)
+		click, _ := json.Marshal(shareClick(long, h.f.responseURL("share3")))
+		h.mustPost(t, "/slack/interactions", formType, url.Values{"payload": {string(click)}}.Encode(), nil)
+		c := h.f.next(t, mResponse)
+		if c.JSON["response_type"] != "ephemeral" || !strings.Contains(c.blocks(), bot.TooLong) {
+			t.Errorf("posted %v: %s; want an ephemeral %q", c.JSON["response_type"], c.blocks(), bot.TooLong)
+		}
+		if got := h.out.next(t); got != "share/too_long" {
+			t.Errorf("outcome %q", got)
+		}
+		h.bot.Stop()
+		h.noQuestions(t)
+		if n := h.f.count(mResponse); n != 1 {
+			t.Errorf("%d response_url posts, want only the reply", n)
+		}
+	})
 }
 
 // commandReply decodes a slash command's inline JSON reply.
@@ -396,7 +437,7 @@ func TestHTTPShareEngineError(t *testing.T) {
 	click, _ := json.Marshal(shareClick("boom", h.f.responseURL("share2")))
 	h.mustPost(t, "/slack/interactions", formType, url.Values{"payload": {string(click)}}.Encode(), nil)
 	c := h.f.next(t, mResponse)
-	if c.JSON["response_type"] != "ephemeral" || !strings.Contains(c.blocks(), apology) {
+	if c.JSON["response_type"] != "ephemeral" || !strings.Contains(c.blocks(), bot.Apology) {
 		t.Errorf("engine error on share posted %v: %s; want an ephemeral apology", c.JSON["response_type"], c.blocks())
 	}
 	if got := h.out.next(t); got != "share/error" {
@@ -531,6 +572,10 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		{"no bot token", Config{SigningSecret: secret, Answerer: eng}, ErrNoBotToken},
 		{"HTTP mode without a signing secret", Config{BotToken: "xoxb-1", Answerer: eng}, ErrNoSigningSecret},
 		{"a bot token as app token", Config{BotToken: "xoxb-1", AppToken: "xoxb-2", Answerer: eng}, ErrBadAppToken},
+		{"an API URL that does not parse", Config{BotToken: "xoxb-1", SigningSecret: secret, APIURL: "http://[::1", Answerer: eng}, ErrBadAPIURL},
+		{"an API URL without a scheme", Config{BotToken: "xoxb-1", SigningSecret: secret, APIURL: "slack.com/api/", Answerer: eng}, ErrBadAPIURL},
+		{"an API URL of another scheme", Config{BotToken: "xoxb-1", SigningSecret: secret, APIURL: "ftp://slack.com/api/", Answerer: eng}, ErrBadAPIURL},
+		{"an API URL without a host", Config{BotToken: "xoxb-1", SigningSecret: secret, APIURL: "https:///api/", Answerer: eng}, ErrBadAPIURL},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -58,30 +58,53 @@ func escape(s string) string { return escaper.Replace(s) }
 // unescape undoes the entities Slack puts in the text it sends us.
 func unescape(s string) string { return unescaper.Replace(s) }
 
-// renderAnswer renders a found answer: each passage as a quote whose
-// highlight is bold, then its citation. header, when set, is mrkdwn shown
-// above the quotes (already escaped); shareQuestion, when set, adds the
-// "Share in channel" button that re-asks it.
+// renderReply renders a reply for Slack. header, when set, is mrkdwn shown
+// above an answer, closest passages or "not covered" (already escaped);
+// shareQuestion, when set, adds the "Share in channel" button under quoted
+// passages.
+func renderReply(r bot.Reply, header, shareQuestion string) message {
+	switch r.Kind {
+	case bot.KindAnswered:
+		return renderQuotes(r.Hits(), header, "", shareQuestion)
+	case bot.KindClosest:
+		return renderQuotes(r.Hits(), header, r.Text(escape), shareQuestion)
+	case bot.KindNotCovered:
+		if header != "" {
+			return renderText(header + "\n" + r.Text(escape))
+		}
+	}
+	return renderText(r.Text(escape))
+}
+
+// renderAnswer renders a found answer: its passages quoted (see
+// renderQuotes).
 func renderAnswer(ans bot.Answer, header, shareQuestion string) message {
+	return renderQuotes(ans.Passages, header, "", shareQuestion)
+}
+
+// renderQuotes renders passages: each as a quote whose highlight is bold,
+// then its citation. header, when set, is mrkdwn shown above them, then
+// lead (both already escaped); shareQuestion, when set, adds the "Share in
+// channel" button that re-asks it.
+func renderQuotes(hits []bot.Hit, header, lead, shareQuestion string) message {
 	var blocks []slack.Block
-	if header != "" {
-		blocks = append(blocks, sectionBlock(header))
+	for _, s := range []string{header, lead} {
+		if s != "" {
+			blocks = append(blocks, sectionBlock(s))
+		}
 	}
 	share := shareQuestion != "" && utf8.RuneCountInString(shareQuestion) <= maxButtonValue
 	room := maxBlocks - len(blocks)
 	if share {
 		room--
 	}
-	hits := ans.Passages
 	if n := room / 2; len(hits) > n {
 		hits = hits[:n]
 	}
 	for _, h := range hits {
 		blocks = append(blocks,
 			sectionBlock(fit(maxSectionText, len(h.Text), func(n int) string { return quote(cutHit(h, n)) })),
-			slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
-				fit(maxContextText, len(bot.Citation(h)), func(n int) string { return escape(bot.Cut(bot.Citation(h), n)) }),
-				false, false)),
+			citationBlock(h),
 		)
 	}
 	if share {
@@ -89,15 +112,55 @@ func renderAnswer(ans bot.Answer, header, shareQuestion string) message {
 			slack.NewTextBlockObject(slack.PlainTextType, "Share in channel", false, false))
 		blocks = append(blocks, slack.NewActionBlock(shareActionID, button))
 	}
-	return message{Text: fallback(header, ans), Blocks: blocks}
+	return message{Text: fallback(header, lead, hits), Blocks: blocks}
 }
 
-// fallback is the notification text of an answer: the header, then the
-// first passage's highlight and citation.
-func fallback(header string, ans bot.Answer) string {
+// maxLinkURL is the longest document URL citation links to; a longer one
+// would crowd the citation out of a context element, so the title is left
+// plain.
+const maxLinkURL = 500
+
+// citation is h's citation as mrkdwn within a context element's limit:
+// "Title · Date · Section · ¶7", the title a link to the document's URL
+// (<url|Title>) when it has one, everything escaped.
+func citation(h bot.Hit) string {
+	plain := bot.Citation(h)
+	url := linkURL(h.URL)
+	if url == "" {
+		return fit(maxContextText, len(plain), func(n int) string { return escape(bot.Cut(plain, n)) })
+	}
+	src := bot.Source(h)
+	return fit(maxContextText, len(plain), func(n int) string {
+		cut := bot.Cut(plain, n)
+		if !strings.HasPrefix(cut, src) {
+			return "<" + url + "|" + escape(cut) + ">"
+		}
+		return "<" + url + "|" + escape(src) + ">" + escape(cut[len(src):])
+	})
+}
+
+// linkURL makes an http(s) URL safe inside Slack's <url|label> syntax: "&"
+// as an entity, and "<", ">" and "|", which would end the link, encoded.
+// It is "" for anything else and for a URL over maxLinkURL bytes.
+func linkURL(u string) string {
+	if len(u) > maxLinkURL || !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		return ""
+	}
+	return strings.NewReplacer("&", "&amp;", "<", "%3C", ">", "%3E", "|", "%7C").Replace(u)
+}
+
+// citationBlock is the context block under a quote that says where it
+// comes from.
+func citationBlock(h bot.Hit) *slack.ContextBlock {
+	return slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, citation(h), false, false))
+}
+
+// fallback is the notification text of quoted passages: the header and
+// the lead, then the first passage's highlight and citation.
+func fallback(header, lead string, hits []bot.Hit) string {
 	var first string
-	if len(ans.Passages) > 0 {
-		h := ans.Passages[0]
+	if len(hits) > 0 {
+		h := hits[0]
 		quoted := h.Highlight
 		if strings.TrimSpace(quoted) == "" {
 			quoted = h.Text
@@ -105,14 +168,16 @@ func fallback(header string, ans bot.Answer) string {
 		first = "“" + strings.TrimSpace(quoted) + "” — " + bot.Citation(h)
 	}
 	text := fit(maxFallback, len(first), func(n int) string { return escape(bot.Cut(first, n)) })
-	if header == "" {
-		return text
+	for _, s := range []string{lead, header} {
+		if s != "" {
+			text = s + "\n" + text
+		}
 	}
-	return header + "\n" + text
+	return text
 }
 
 // renderText renders one paragraph of mrkdwn that is already escaped
-// (a "not covered" answer, help, an apology).
+// (a "not covered" reply, help, an apology).
 func renderText(mrkdwn string) message {
 	text := fit(maxSectionText, len(mrkdwn), func(n int) string { return bot.Cut(mrkdwn, n) })
 	return message{Text: text, Blocks: []slack.Block{sectionBlock(text)}}

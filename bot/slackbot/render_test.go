@@ -59,6 +59,38 @@ func TestRenderAnswer(t *testing.T) {
 	}
 }
 
+// TestRenderAnswerCitationLink: the citation names the section, and links
+// the title to the document's URL when it has one, escaped so that nothing
+// in the URL or title ends the link early.
+func TestRenderAnswerCitationLink(t *testing.T) {
+	tests := []struct {
+		name, title, url, want string
+	}{
+		{"no URL", "Treaty <1959> & co", "", "Treaty &lt;1959&gt; &amp; co · Article IV · ¶20"},
+		{"URL", "Treaty <1959> & co", "https://example.org/t?a=1&b=2|x>y", "<https://example.org/t?a=1&amp;b=2%7Cx%3Ey|Treaty &lt;1959&gt; &amp; co> · Article IV · ¶20"},
+		{"not http", "Treaty", "javascript:alert(1)", "Treaty · Article IV · ¶20"},
+		{"URL too long to link", "Treaty", "https://example.org/" + strings.Repeat("a", maxLinkURL), "Treaty · Article IV · ¶20"},
+		{"long title cut inside the link", strings.Repeat("Title ", 500), "https://example.org/t", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := fisheryHit
+			h.Title, h.Date, h.Section, h.Paragraph, h.URL = tt.title, "", "Article IV", 20, tt.url
+			_, contexts := texts(t, renderAnswer(bot.Answer{Found: true, Passages: []bot.Hit{h}}, "", ""))
+			if len(contexts) != 1 {
+				t.Fatalf("%d contexts, want 1", len(contexts))
+			}
+			got := contexts[0]
+			if tt.want != "" && got != tt.want {
+				t.Errorf("citation %q, want %q", got, tt.want)
+			}
+			if tt.want == "" && (!strings.HasPrefix(got, "<"+tt.url+"|Title ") || !strings.HasSuffix(got, bot.Ellipsis+">")) {
+				t.Errorf("citation %q: want the cut title inside the link", got)
+			}
+		})
+	}
+}
+
 func TestRenderAnswerHeaderAndShareButton(t *testing.T) {
 	m := renderAnswer(bot.Answer{Found: true, Passages: []bot.Hit{fisheryHit}}, "<@U1> asked: fish?", "fish?")
 	sections, _ := texts(t, m)
@@ -72,6 +104,55 @@ func TestRenderAnswerHeaderAndShareButton(t *testing.T) {
 	button := last.Elements.ElementSet[0].(*slack.ButtonBlockElement)
 	if button.ActionID != shareActionID || button.Value != "fish?" || button.Text.Text != "Share in channel" {
 		t.Errorf("button = %+v", button)
+	}
+}
+
+// TestRenderClosest: closest passages are quoted like an answer, after the
+// line that says the documents do not say it in those words, which the
+// notification text starts with too; under a share header, the header
+// comes first.
+func TestRenderClosest(t *testing.T) {
+	r := bot.Reply{Kind: bot.KindClosest, Question: "fish?", Answer: bot.Answer{Closest: []bot.Hit{fisheryHit}}}
+	lead := "The documents don't say that in those words. Closest passage:"
+	tests := []struct {
+		name, header, share string
+		wantSections        []string // prefixes of the sections, in order
+		wantButton          bool
+	}{
+		{"alone", "", "", []string{lead, "> The two sides agreed"}, false},
+		{"with the share button", "", "fish?", []string{lead, "> The two sides agreed"}, true},
+		{"shared", "<@U1> asked: fish?", "", []string{"<@U1> asked: fish?", lead, "> The two sides agreed"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := renderReply(r, tt.header, tt.share)
+			sections, contexts := texts(t, m)
+			if len(sections) != len(tt.wantSections) {
+				t.Fatalf("sections %q, want %d", sections, len(tt.wantSections))
+			}
+			for i, want := range tt.wantSections {
+				if !strings.HasPrefix(sections[i], want) {
+					t.Errorf("section %d = %q, want it to start with %q", i, sections[i], want)
+				}
+			}
+			if !strings.Contains(sections[len(sections)-1], "*The statement said") {
+				t.Errorf("the quote lacks its bold highlight: %q", sections[len(sections)-1])
+			}
+			if len(contexts) != 1 || !strings.HasSuffix(contexts[0], "¶7") {
+				t.Errorf("citations %q, want the passage's", contexts)
+			}
+			wantText := lead + "\n“The statement said"
+			if tt.header != "" {
+				wantText = tt.header + "\n" + wantText
+			}
+			if !strings.HasPrefix(m.Text, wantText) {
+				t.Errorf("fallback %q, want it to start with %q", m.Text, wantText)
+			}
+			_, hasButton := m.Blocks[len(m.Blocks)-1].(*slack.ActionBlock)
+			if hasButton != tt.wantButton {
+				t.Errorf("share button = %v, want %v", hasButton, tt.wantButton)
+			}
+		})
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"regexp"
 	"runtime/debug"
 	"strings"
@@ -35,6 +36,9 @@ var (
 	ErrNoSigningSecret = errors.New("HTTP mode needs the app's signing secret to verify requests (or an app-level token for Socket Mode)")
 	// ErrBadAppToken means Config.AppToken is not an app-level token.
 	ErrBadAppToken = errors.New("the app-level token must start with xapp-")
+	// ErrBadAPIURL means Config.APIURL is not an absolute http(s) URL; the
+	// error wrapping it says what is wrong with it.
+	ErrBadAPIURL = errors.New("the Web API URL must be an absolute http(s) URL like https://slack.com/api/")
 )
 
 // Config configures a Bot. BotToken and Answerer are required, and
@@ -54,34 +58,45 @@ type Config struct {
 	// request does not say; default "/ask".
 	Command string
 
-	// Answerer answers the questions.
+	// Responder answers the questions: the policy every surface shares
+	// (help, limits, timeouts, texts, metrics). When nil, the Bot makes one
+	// of its own around Answerer.
+	Responder *bot.Responder
+	// Answerer answers the questions when Responder is nil.
 	Answerer bot.Answerer
-	// Top is how many passages an answer quotes; default 3.
+	// Top is how many passages an answer quotes; default bot.DefaultTop.
 	Top int
-	// MaxQuestion caps a question's length in bytes before it is answered
-	// (longer ones are cut at a word); default 2000, which also fits the
-	// value of the "Share in channel" button.
+	// MaxQuestion is ignored.
+	//
+	// Deprecated: every surface now refuses a question longer than
+	// bot.MaxQuestionLen characters with bot.TooLong (outcome "too_long")
+	// instead of cutting it; such a question always fits the value of the
+	// "Share in channel" button.
 	MaxQuestion int
 	// MaxInFlight caps the questions being answered at once, from asking
 	// the Answerer to Slack taking the reply (Retry-After waits included);
 	// default 32. A mention, direct message or share that finds every slot
-	// taken waits up to 10 s for one, then gets a short "please ask again in
-	// a minute" where its answer would have gone; at most MaxInFlight
-	// questions wait at once, and one that finds the queue full too is
-	// dropped and logged. A slash command that finds every slot taken gets
-	// that reply at once, in its ephemeral response, since Slack allows it
-	// only 3 seconds.
+	// taken waits up to 10 s for one, then gets bot.Busy where its answer
+	// would have gone; at most MaxInFlight questions wait at once, and one
+	// that finds the queue full too is dropped and logged. A slash command
+	// that finds every slot taken gets bot.Busy at once, in its ephemeral
+	// response, since Slack allows it only 3 seconds.
 	MaxInFlight int
+	// Deduper remembers the events answered, so a redelivered event is
+	// answered once; keys start with "slack:". Default: a
+	// bot.MemoryDeduper of DedupeTTL and DedupeMax.
+	Deduper bot.Deduper
 
 	// Logger receives the Bot's logs; default: none.
 	Logger *slog.Logger
 	// OnReply, when set, is called once per question with its surface
-	// ("mention", "dm", "command", "share") and outcome ("answered",
-	// "not_covered", "help", "error" for an apology after the engine failed,
-	// "undelivered" when Slack would not take the reply, "busy" when the
-	// asker was told to ask again because MaxInFlight questions were being
-	// answered, "dropped" when the question got no reply at all because even
-	// the queue was full or the Bot stopped while it waited).
+	// (SurfaceMention, SurfaceDM, SurfaceCommand, SurfaceShare) and
+	// outcome: the name of the kind of reply delivered (bot.Kind.String:
+	// "answered", "closest", "not_covered", "help", "too_long",
+	// "rate_limited", "busy", "error"), OutcomeUndelivered when Slack would
+	// not take the reply, or OutcomeDropped when the question got no reply
+	// at all because even the queue was full or the Bot stopped while it
+	// waited.
 	OnReply func(surface, outcome string)
 	// OnReject, when set, is called for each request or event dropped:
 	// reason "bad_signature", "bad_request" or "duplicate".
@@ -102,9 +117,11 @@ type Config struct {
 	MaxRetryAfter time.Duration
 	// MaxBody caps HTTP request bodies in bytes; default 1 MiB.
 	MaxBody int64
-	// DedupeTTL is how long an answered event id is remembered; default 1h.
+	// DedupeTTL is how long the default Deduper remembers an answered
+	// event id; default bot.DefaultDedupeTTL (1h).
 	DedupeTTL time.Duration
-	// DedupeMax bounds how many event ids are remembered; default 50,000.
+	// DedupeMax bounds how many event ids the default Deduper remembers;
+	// default bot.DefaultDedupeMax (50,000).
 	DedupeMax int
 	// ConnectTimeout is how long Start waits for Socket Mode to connect
 	// before returning and letting it keep trying; default 30s.
@@ -138,14 +155,8 @@ func (c *Config) setDefaults() {
 	if c.Command == "" {
 		c.Command = "/ask"
 	}
-	if c.Top <= 0 {
-		c.Top = 3
-	}
-	if c.MaxQuestion <= 0 {
-		c.MaxQuestion = 2000
-	}
 	if c.MaxInFlight <= 0 {
-		c.MaxInFlight = 32
+		c.MaxInFlight = bot.DefaultMaxInFlight
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -165,10 +176,6 @@ func (c *Config) setDefaults() {
 	if c.MaxBody <= 0 {
 		c.MaxBody = 1 << 20
 	}
-	def(&c.DedupeTTL, time.Hour)
-	if c.DedupeMax <= 0 {
-		c.DedupeMax = 50_000
-	}
 	def(&c.ConnectTimeout, 30*time.Second)
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{Timeout: 30 * time.Second}
@@ -177,7 +184,7 @@ func (c *Config) setDefaults() {
 		c.Now = time.Now
 	}
 	if c.Sleep == nil {
-		c.Sleep = sleep
+		c.Sleep = bot.Sleep
 	}
 }
 
@@ -186,12 +193,33 @@ func (c Config) Validate() error {
 	switch {
 	case c.BotToken == "":
 		return ErrNoBotToken
-	case c.Answerer == nil:
-		return errors.New("slackbot: Config.Answerer is nil")
+	case c.Answerer == nil && c.Responder == nil:
+		return errors.New("slackbot: Config.Responder and Config.Answerer are nil")
 	case c.AppToken != "" && !strings.HasPrefix(c.AppToken, "xapp-"):
 		return ErrBadAppToken
 	case c.AppToken == "" && c.SigningSecret == "":
 		return ErrNoSigningSecret
+	}
+	if c.APIURL != "" {
+		if err := checkAPIURL(c.APIURL); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkAPIURL returns an error wrapping ErrBadAPIURL that says what is
+// wrong with raw, or nil when it is an absolute http(s) URL with a host. It
+// does not repeat the URL, which may hold credentials.
+func checkAPIURL(raw string) error {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%w; it does not parse as a URL", ErrBadAPIURL)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("%w; its scheme is %q", ErrBadAPIURL, u.Scheme)
+	case u.Host == "":
+		return fmt.Errorf("%w; it has no host", ErrBadAPIURL)
 	}
 	return nil
 }
@@ -203,8 +231,9 @@ type Bot struct {
 	log    *slog.Logger
 	api    *slack.Client
 	smc    *socketmode.Client
-	seen   *dedupe
-	gate   *gate          // bounds the questions in flight (Config.MaxInFlight)
+	resp   *bot.Responder
+	dedupe bot.Deduper
+	gate   *bot.Gate      // bounds the questions in flight (Config.MaxInFlight)
 	userID string         // the bot user's id, from auth.test
 	self   *regexp.Regexp // the bot's own mention, <@U…> or <@U…|name>
 
@@ -232,11 +261,19 @@ func New(cfg Config) (*Bot, error) {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
 	}
 	b := &Bot{
-		cfg:  cfg,
-		log:  cfg.Logger,
-		api:  slack.New(cfg.BotToken, opts...),
-		seen: newDedupe(cfg.DedupeTTL, cfg.DedupeMax, cfg.Now),
-		gate: newGate(cfg.MaxInFlight),
+		cfg:    cfg,
+		log:    cfg.Logger,
+		api:    slack.New(cfg.BotToken, opts...),
+		dedupe: cfg.Deduper,
+		gate:   bot.NewGate(cfg.MaxInFlight, cfg.Sleep),
+	}
+	resp, err := bot.ResponderOrNew(cfg.Responder, bot.ResponderConfig{Answerer: cfg.Answerer, Logger: cfg.Logger})
+	if err != nil {
+		return nil, err
+	}
+	b.resp = resp
+	if b.dedupe == nil {
+		b.dedupe = bot.NewMemoryDeduper(cfg.DedupeTTL, cfg.DedupeMax, cfg.Now)
 	}
 	b.ctx, b.cancel = context.WithCancel(context.Background())
 	if cfg.AppToken != "" {
@@ -325,17 +362,6 @@ func (b *Bot) spawn(what string, fn func(ctx context.Context)) bool {
 func (b *Bot) recoverPanic(what string) {
 	if v := recover(); v != nil {
 		b.log.Error("slack: panic", "in", what, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 

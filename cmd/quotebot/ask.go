@@ -2,8 +2,10 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -20,7 +22,9 @@ const askUsage = `Usage:
 
 Answers a question by quoting the passages of the documents that answer it,
 with title, date and paragraph, or says the documents do not cover it.
-The words of QUESTION are joined into one question.
+The words of QUESTION are joined into one question, of at most 1,000
+characters. With -, a line that is no such question gets
+{"line": N, "error": "…"} in its place, and the others are still answered.
 
 Flags:
 `
@@ -29,7 +33,7 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg := engineFlags(fs, getenv)
-	top := fs.Int("top", retrieval.DefaultTop, "quote at most `N` passages")
+	top := fs.Int("top", bot.DefaultTop, "quote at most `N` passages")
 	asJSON := fs.Bool("json", false, "print the answer as JSON (the contract's shape)")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), askUsage); fs.PrintDefaults() }
 	if err := parseFlags(fs, args); err != nil {
@@ -46,51 +50,127 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if !fromStdin && question == "" {
 		return usageError{`ask needs a question, e.g. quotebot ask "what did they say about fisheries?"`}
 	}
+	if err := retrieval.CheckQuestion(question); !fromStdin && err != nil {
+		return usageError{err.Error()}
+	}
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	cfg.onLoad = warnSkipped(stderr, "ask")
 	eng, err := openEngine(ctx, *cfg)
 	if err != nil {
 		return err
 	}
-	noteBuild(stderr, "ask", cfg.DB, eng.Stats())
-	if fromStdin {
-		return askLines(ctx, eng, *top, stdin, stdout)
-	}
-	ans, err := eng.Answer(ctx, question, *top)
+	resp, err := bot.NewResponder(bot.ResponderConfig{Answerer: eng})
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		return json.NewEncoder(stdout).Encode(ans)
+	if fromStdin {
+		return askLines(ctx, resp, *top, stdin, stdout)
 	}
-	printAnswer(stdout, ans, boldStyle(stdout, getenv))
+	reply := resp.Respond(ctx, bot.Request{Question: question, Platform: bot.PlatformCLI, Top: *top, Usage: "quotebot ask"})
+	if err := replyError(reply); err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(reply.Answer)
+	}
+	printReply(stdout, reply, boldStyle(stdout, getenv))
 	return nil
 }
 
-// askLines answers one question per non-blank line of r, writing one JSON
-// object per line to w, in order.
-func askLines(ctx context.Context, eng *retrieval.Engine, top int, r io.Reader, w io.Writer) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	enc := json.NewEncoder(w)
-	for sc.Scan() {
-		q := strings.TrimSpace(sc.Text())
-		if q == "" {
-			continue
+// replyError is the error of a reply that answers nothing on the command
+// line: a question that is too long is a usage error, a failure is the
+// engine's error (an interrupted context's, after Ctrl-C).
+func replyError(r bot.Reply) error {
+	switch r.Kind {
+	case bot.KindTooLong:
+		return usageError{r.Err.Error()}
+	case bot.KindError, bot.KindBusy, bot.KindRateLimited:
+		if r.Err != nil {
+			return r.Err
 		}
-		ans, err := eng.Answer(ctx, q, top)
-		if err != nil {
-			return err
-		}
-		if err := enc.Encode(ans); err != nil {
-			return fmt.Errorf("write answer: %w", err)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("read questions: %w", err)
+		return errors.New(r.Text(nil))
 	}
 	return nil
+}
+
+// maxInputLine caps one line of `ask --json -`, in bytes: room for a
+// question of retrieval.MaxQuestionLen characters of up to four bytes each,
+// and white space around it, many times over. A longer line is skipped
+// without being kept in memory.
+const maxInputLine = 64 << 10
+
+// lineError is what `ask --json -` prints in place of an answer for an
+// input line that holds no question it can answer (one longer than
+// retrieval.MaxQuestionLen, or a line longer than maxInputLine): the line's
+// number, counting every line from 1, and why.
+type lineError struct {
+	Line  int    `json:"line"`
+	Error string `json:"error"`
+}
+
+// askLines answers one question per non-blank line of r, writing one JSON
+// object per line to w, in order: the answer, or a lineError for a line
+// that is too long. It stops with ctx's error when ctx ends.
+func askLines(ctx context.Context, resp *bot.Responder, top int, r io.Reader, w io.Writer) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	enc := json.NewEncoder(w)
+	for n := 1; ; n++ {
+		line, over, readErr := readLine(br, maxInputLine)
+		if readErr != nil && readErr != io.EOF {
+			return fmt.Errorf("read questions, line %d: %w", n, readErr)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var out any
+		q := strings.TrimSpace(line)
+		switch {
+		case over:
+			out = lineError{n, fmt.Sprintf("the line is longer than %d bytes; %v", maxInputLine, retrieval.ErrQuestionTooLong)}
+		case q == "":
+		default:
+			reply := resp.Respond(ctx, bot.Request{Question: q, Platform: bot.PlatformCLI, Top: top, ID: fmt.Sprintf("line %d", n)})
+			if reply.Kind == bot.KindTooLong {
+				out = lineError{n, reply.Err.Error()}
+				break
+			}
+			if err := replyError(reply); err != nil {
+				return err
+			}
+			out = reply.Answer
+		}
+		if out != nil {
+			if err := enc.Encode(out); err != nil {
+				return fmt.Errorf("write answer: %w", err)
+			}
+		}
+		if readErr == io.EOF {
+			return nil
+		}
+	}
+}
+
+// readLine reads one line from br without its end of line, keeping at most
+// max bytes of it: over reports a longer line, whose text is then dropped.
+// err is io.EOF after the last line.
+func readLine(br *bufio.Reader, max int) (line string, over bool, err error) {
+	var buf []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !over {
+			if len(buf)+len(bytes.TrimRight(chunk, "\r\n")) > max {
+				over, buf = true, nil
+			} else {
+				buf = append(buf, chunk...)
+			}
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		return strings.TrimRight(string(buf), "\r\n"), over, err
+	}
 }
 
 // style marks bold text in terminal output.
@@ -110,16 +190,16 @@ func boldStyle(w io.Writer, getenv func(string) string) style {
 // lineWidth is where printAnswer wraps quoted text.
 const lineWidth = 78
 
-// printAnswer writes an answer for people: each passage quoted and wrapped
-// behind "│ ", the highlight in bold, then its citation; or the "not
-// covered" reply with the topics the documents cover.
-func printAnswer(w io.Writer, a bot.Answer, st style) {
-	if !a.Found {
-		fmt.Fprintln(w, bot.NotCovered(a.Topics))
-		return
+// printReply writes a reply for people: each passage quoted and wrapped
+// behind "│ ", the highlight in bold, then its citation; closest passages
+// the same way after the line that says they are the closest; or the reply's
+// text ("not covered" with the topics the documents cover, help).
+func printReply(w io.Writer, r bot.Reply, st style) {
+	if text := r.Text(nil); text != "" {
+		fmt.Fprintln(w, text)
 	}
-	for i, h := range a.Passages {
-		if i > 0 {
+	for i, h := range r.Hits() {
+		if i > 0 || r.Kind == bot.KindClosest {
 			fmt.Fprintln(w)
 		}
 		writeWrapped(w, bot.Segments(h), st, "  │ ", lineWidth)

@@ -11,13 +11,12 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/quotebot/quotebot/bot"
 	"github.com/quotebot/quotebot/corpus"
@@ -39,6 +38,13 @@ type engineConfig struct {
 	Model      string
 	URL        string
 	APIKey     string
+	// onLoad, when set, is called with the number of documents read and the
+	// files skipped once the corpus folder is read, before the index is
+	// built (also when no document could be read), or, when the index was
+	// up to date and the corpus was not read, with what the index recorded;
+	// an error it returns stops the opening. Commands set it to report
+	// skipped files.
+	onLoad func(scanned) error
 }
 
 // engineFlags registers --corpus, --db, --embedder, --embed-model and
@@ -51,9 +57,23 @@ func engineFlags(fs *flag.FlagSet, getenv func(string) string) *engineConfig {
 	fs.StringVar(&c.DB, "db", envOr(getenv, "QUOTEBOT_DB", defaultDBPath()), "`folder` of the persistent index [QUOTEBOT_DB]")
 	fs.StringVar(&c.Embedder, "embedder", envOr(getenv, "QUOTEBOT_EMBEDDER", "local"), "`name` of the embedder: local, openai, ollama or openai-compat [QUOTEBOT_EMBEDDER]")
 	fs.StringVar(&c.Model, "embed-model", getenv("QUOTEBOT_EMBED_MODEL"), "embedding `model` (default: the provider's) [QUOTEBOT_EMBED_MODEL]")
-	fs.StringVar(&c.URL, "embed-url", getenv("QUOTEBOT_EMBED_URL"), "embedding API base `URL` (default: the provider's) [QUOTEBOT_EMBED_URL]")
+	c.URL = getenv("QUOTEBOT_EMBED_URL")
+	fs.Var(redactedURL{&c.URL}, "embed-url", "embedding API base `URL` (default: the provider's) [QUOTEBOT_EMBED_URL]")
 	return c
 }
+
+// redactedURL is a flag holding a URL that may carry credentials (user info,
+// a key in the query string): --help shows its default without them.
+type redactedURL struct{ v *string }
+
+func (f redactedURL) String() string {
+	if f.v == nil || *f.v == "" {
+		return ""
+	}
+	return retrieval.RedactURL(*f.v)
+}
+
+func (f redactedURL) Set(s string) error { *f.v = s; return nil }
 
 // Validate reports settings that cannot work, as a usage error.
 func (c engineConfig) Validate() error {
@@ -130,35 +150,46 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 }
 
 // loadCorpus reads the documents of c.Corpus (a folder, or one document),
-// or the built-in statement.
-func loadCorpus(c engineConfig) ([]corpus.Document, error) {
-	opts := corpus.Options{MaxPassageChars: c.MaxPassage}
-	if c.Corpus != "" && isDocument(c.Corpus) {
-		if fi, err := os.Stat(c.Corpus); err == nil && !fi.IsDir() {
-			data, err := os.ReadFile(c.Corpus)
-			if err != nil {
-				return nil, fmt.Errorf("load %s: %w", c.Corpus, err)
-			}
-			doc, err := corpus.Parse(filepath.Base(c.Corpus), data, opts)
-			if err != nil {
-				return nil, fmt.Errorf("load %s: %w", c.Corpus, err)
-			}
-			return []corpus.Document{doc}, nil
+// or the built-in statement, and tells c.onLoad what it read. Files of a
+// folder that cannot be read are skipped; one document given alone must be
+// read.
+func loadCorpus(c engineConfig) (corpus.Result, error) {
+	res, err := scanCorpus(c)
+	if c.onLoad != nil && (len(res.Docs) > 0 || len(res.Skipped) > 0) {
+		if herr := c.onLoad(scanned{documents: len(res.Docs), skipped: res.Skipped}); herr != nil && err == nil {
+			return corpus.Result{}, herr
 		}
 	}
-	fsys := corpus.Seed()
-	if c.Corpus != "" {
-		fsys = os.DirFS(c.Corpus)
-	}
-	docs, err := corpus.Load(fsys, opts)
 	if err != nil {
 		name := c.Corpus
 		if name == "" {
 			name = "built-in corpus"
 		}
-		return nil, fmt.Errorf("load %s: %w", name, err)
+		return corpus.Result{}, fmt.Errorf("load %s: %w", name, err)
 	}
-	return docs, nil
+	return res, nil
+}
+
+// scanned is what reading the corpus found: the number of documents read
+// and the files skipped.
+type scanned struct {
+	documents int
+	skipped   []corpus.Skipped
+}
+
+func scanCorpus(c engineConfig) (corpus.Result, error) {
+	opts := corpus.Options{MaxPassageChars: c.MaxPassage}
+	if c.Corpus == "" {
+		return corpus.Scan(corpus.Seed(), opts)
+	}
+	if fi, err := os.Stat(c.Corpus); err == nil && !fi.IsDir() && isDocument(c.Corpus) {
+		doc, err := corpus.ReadFile(os.DirFS(filepath.Dir(c.Corpus)), filepath.Base(c.Corpus), opts)
+		if err != nil {
+			return corpus.Result{}, err
+		}
+		return corpus.Result{Docs: []corpus.Document{doc}}, nil
+	}
+	return corpus.Scan(os.DirFS(c.Corpus), opts)
 }
 
 // isDocument reports whether a path names a file corpus.Load would read.
@@ -169,7 +200,7 @@ func isDocument(path string) bool {
 // openEngine opens the index of the corpus, building it when it is missing
 // or out of date; the documents are read only then (see engineSource).
 func openEngine(ctx context.Context, c engineConfig) (*retrieval.Engine, error) {
-	cfg, src, err := c.retrievalConfig()
+	cfg, src, read, err := c.retrievalConfig()
 	if err != nil {
 		return nil, err
 	}
@@ -177,12 +208,15 @@ func openEngine(ctx context.Context, c engineConfig) (*retrieval.Engine, error) 
 	if err != nil {
 		return nil, indexError(c.DB, err)
 	}
+	if err := c.reportIndexed(*read, eng.Stats()); err != nil {
+		return nil, err
+	}
 	return eng, nil
 }
 
 // buildIndex brings the index of the corpus up to date without loading it.
 func buildIndex(ctx context.Context, c engineConfig) (retrieval.Stats, string, error) {
-	cfg, src, err := c.retrievalConfig()
+	cfg, src, read, err := c.retrievalConfig()
 	if err != nil {
 		return retrieval.Stats{}, "", err
 	}
@@ -190,7 +224,19 @@ func buildIndex(ctx context.Context, c engineConfig) (retrieval.Stats, string, e
 	if err != nil {
 		return st, "", indexError(c.DB, err)
 	}
+	if err := c.reportIndexed(*read, st); err != nil {
+		return st, "", err
+	}
 	return st, cfg.Embedder.ID(), nil
+}
+
+// reportIndexed tells c.onLoad what the index recorded of the corpus when
+// the corpus itself was not read (read is false): the index was up to date.
+func (c engineConfig) reportIndexed(read bool, st retrieval.Stats) error {
+	if read || c.onLoad == nil || st.Documents == 0 && len(st.Skipped) == 0 {
+		return nil
+	}
+	return c.onLoad(scanned{documents: st.Documents, skipped: st.Skipped})
 }
 
 // indexError words an error of opening the index at db; a path that is not
@@ -202,23 +248,25 @@ func indexError(db string, err error) error {
 	return fmt.Errorf("open index %s: %w", db, err)
 }
 
-// retrievalConfig validates c and returns the embedder, the index path and
-// the documents' source.
-func (c engineConfig) retrievalConfig() (retrieval.Config, retrieval.Source, error) {
+// retrievalConfig validates c and returns the embedder and the index path,
+// the documents' source, and whether the source was read, which is known
+// once the index is opened.
+func (c engineConfig) retrievalConfig() (retrieval.Config, retrieval.Source, *bool, error) {
 	if err := c.Validate(); err != nil {
-		return retrieval.Config{}, retrieval.Source{}, err
+		return retrieval.Config{}, retrieval.Source{}, nil, err
 	}
-	var emb retrieval.Embedder
-	if c.Embedder == "local" {
-		emb = retrieval.NewLocal()
-	} else {
-		var err error
-		emb, err = retrieval.NewProvider(retrieval.ProviderConfig{Provider: c.Embedder, Model: c.Model, URL: c.URL, APIKey: c.APIKey})
-		if err != nil {
-			return retrieval.Config{}, retrieval.Source{}, err
-		}
+	emb, err := newEmbedder(c)
+	if err != nil {
+		return retrieval.Config{}, retrieval.Source{}, nil, err
 	}
-	return retrieval.Config{Embedder: emb, Path: c.DB}, engineSource(c), nil
+	src := engineSource(c)
+	read := new(bool)
+	load := src.Load
+	src.Load = func() (corpus.Result, error) {
+		*read = true
+		return load()
+	}
+	return retrieval.Config{Embedder: emb, Path: c.DB}, src, read, nil
 }
 
 // engineSource is the corpus of c as a retrieval.Source: its key covers the
@@ -230,7 +278,7 @@ func (c engineConfig) retrievalConfig() (retrieval.Config, retrieval.Source, err
 // the documents can edit the index. A file that cannot be read leaves the
 // key empty, and loadCorpus reports it.
 func engineSource(c engineConfig) retrieval.Source {
-	src := retrieval.Source{Load: func() ([]corpus.Document, error) { return loadCorpus(c) }}
+	src := retrieval.Source{Load: func() (corpus.Result, error) { return loadCorpus(c) }}
 	h := sha256.New()
 	fmt.Fprintf(h, "quotebot-corpus/1\x00max-passage=%d\x00", c.MaxPassage)
 	fsys, root := corpus.Seed(), "."
@@ -244,13 +292,15 @@ func engineSource(c engineConfig) retrieval.Source {
 		fsys = os.DirFS(c.Corpus)
 		fmt.Fprint(h, "folder\x00")
 	}
-	// Every file with a document's extension counts, hidden ones too: a
-	// superset of what corpus.Load reads, so no change goes unseen.
+	// Every file with a document's extension or an unsupported one (which
+	// corpus.Scan lists as skipped) counts, hidden ones too: a superset of
+	// what corpus.Scan reads, so no change goes unseen.
 	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || !isDocument(p) {
+		ext := strings.ToLower(path.Ext(p))
+		if d.IsDir() || !slices.Contains(corpus.Extensions, ext) && !slices.Contains(corpus.Unsupported, ext) {
 			return nil
 		}
 		f, err := fsys.Open(p)
@@ -277,40 +327,36 @@ func isDir(path string) bool {
 	return err == nil && fi.IsDir()
 }
 
-// noteBuild tells a command's user, on w, why it built the index instead
-// of loading it; it says nothing when the index was loaded.
-func noteBuild(w io.Writer, command, db string, st retrieval.Stats) {
-	if !st.Loaded && st.Reason != "" {
-		fmt.Fprintf(w, "quotebot %s: indexed %d passages in %s (%d embedded, %d reused): %s\n", command, st.Passages, db, st.Embedded, st.Reused, st.Reason)
+// newEmbedder returns the embedder c names; it makes no network call.
+func newEmbedder(c engineConfig) (retrieval.Embedder, error) {
+	if c.Embedder == "local" {
+		return retrieval.NewLocal(), nil
 	}
+	return retrieval.NewProvider(retrieval.ProviderConfig{Provider: c.Embedder, Model: c.Model, URL: c.URL, APIKey: c.APIKey})
+}
+
+// embedderID is the ID of the embedder c names, as the index records it
+// (never with credentials), or c.Embedder when its settings are wrong (the
+// index loader then reports why).
+func embedderID(c engineConfig) string {
+	emb, err := newEmbedder(c)
+	if err != nil {
+		return c.Embedder
+	}
+	return emb.ID()
 }
 
 // lazyAnswerer is the engine of `serve`: it answers once the index has
-// loaded, and counts questions and their outcomes.
+// loaded. (Replies are counted by replyMetrics, through the Responder.)
 type lazyAnswerer struct {
-	done    chan struct{}
-	once    sync.Once
-	eng     *retrieval.Engine
-	err     error
-	answers *prometheus.CounterVec
-	latency prometheus.Histogram
+	done chan struct{}
+	once sync.Once
+	eng  *retrieval.Engine
+	err  error
 }
 
-func newLazyAnswerer(reg prometheus.Registerer) *lazyAnswerer {
-	l := &lazyAnswerer{
-		done: make(chan struct{}),
-		answers: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "quotebot_answers_total",
-			Help: "Questions answered, by outcome (found, not_found, error).",
-		}, []string{"outcome"}),
-		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name:    "quotebot_answer_seconds",
-			Help:    "Time to answer one question.",
-			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
-		}),
-	}
-	reg.MustRegister(l.answers, l.latency)
-	return l
+func newLazyAnswerer() *lazyAnswerer {
+	return &lazyAnswerer{done: make(chan struct{})}
 }
 
 // set records the loaded engine, or why it failed to load.
@@ -340,27 +386,16 @@ func (l *lazyAnswerer) ready() error {
 // Answer implements bot.Answerer, waiting for the index when it is still
 // loading.
 func (l *lazyAnswerer) Answer(ctx context.Context, q string, top int) (bot.Answer, error) {
+	noteQuestion(ctx, q)
 	select {
 	case <-l.done:
 	case <-ctx.Done():
 		return bot.Answer{}, ctx.Err()
 	}
 	if l.err != nil {
-		l.answers.WithLabelValues("error").Inc()
 		return bot.Answer{}, l.err
 	}
-	timer := prometheus.NewTimer(l.latency)
-	a, err := l.eng.Answer(ctx, q, top)
-	timer.ObserveDuration()
-	switch {
-	case err != nil:
-		l.answers.WithLabelValues("error").Inc()
-	case a.Found:
-		l.answers.WithLabelValues("found").Inc()
-	default:
-		l.answers.WithLabelValues("not_found").Inc()
-	}
-	return a, err
+	return l.eng.Answer(ctx, q, top)
 }
 
 // joinQuestion joins command-line words into one question.

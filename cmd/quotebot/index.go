@@ -7,12 +7,16 @@ import (
 	"io"
 )
 
-const indexUsage = `Usage: quotebot index [--corpus DIR] [--db PATH]
+const indexUsage = `Usage: quotebot index [--strict] [--corpus DIR] [--db PATH]
 
 Builds the persistent index of the documents (or checks it is up to date
 and whole). ask, eval and serve load it and rebuild it when the documents
 or the embedder changed. --db must be a new or empty folder or an index
-quotebot wrote; anything else is refused and left as it is.
+quotebot wrote; anything else is refused and left as it is. Files that
+cannot be read (an unsupported format such as .pdf or .docx, not UTF-8,
+over 50 MiB, empty, unreadable) are skipped and listed on stderr as "path:
+reason"; the others are indexed. With --strict, any skipped file is an
+error (exit status 1) and nothing is indexed.
 
 Flags:
 `
@@ -21,6 +25,7 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	fs := flag.NewFlagSet("index", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg := engineFlags(fs, getenv)
+	strict := fs.Bool("strict", false, "fail (exit status 1, nothing indexed) when any document file cannot be read")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), indexUsage); fs.PrintDefaults() }
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -31,6 +36,7 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	cfg.onLoad = listSkipped(stderr, cfg.Corpus, *strict)
 	st, embedder, err := buildIndex(ctx, *cfg)
 	if err != nil {
 		return err

@@ -9,8 +9,17 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/quotebot/quotebot/bot"
 	"github.com/quotebot/quotebot/bot/discordbot"
 )
+
+// discordEventsHelp describes quotebot_discord_events_total from the
+// adapter's constants.
+var discordEventsHelp = fmt.Sprintf("Discord events by kind (%s, %s, %s) and outcome (the kind of reply delivered: %s; or %s).",
+	discordbot.EventInteraction, discordbot.EventMessage, discordbot.EventHTTP, bot.KindNames(),
+	strings.Join([]string{discordbot.OutcomeDeferred, discordbot.OutcomeDuplicate, discordbot.OutcomeIgnored,
+		discordbot.OutcomeForbidden, discordbot.OutcomeSendFailed, discordbot.OutcomePong, discordbot.OutcomeUnauthorized,
+		discordbot.OutcomeTooLarge, discordbot.OutcomeBadRequest}, ", "))
 
 // startDiscord starts the Discord integration (docs/discord.md) when
 // DISCORD_BOT_TOKEN or DISCORD_PUBLIC_KEY is set. With the token it checks
@@ -34,9 +43,13 @@ func startDiscord(ctx context.Context, env platformEnv) (func(), error) {
 		}
 		messageContent = b
 	}
+	shardID, shardCount, err := discordShard(env.Getenv)
+	if err != nil {
+		return nil, err
+	}
 	events := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "quotebot_discord_events_total",
-		Help: "Discord events by kind (interaction, message, http) and outcome (answered, not_covered, help, error, deferred, duplicate, ignored, forbidden, send_failed, pong, unauthorized, too_large, bad_request).",
+		Help: discordEventsHelp,
 	}, []string{"kind", "outcome"})
 
 	discordbot.RouteLibraryLogs(env.Logger.With("platform", "discord"))
@@ -47,8 +60,11 @@ func startDiscord(ctx context.Context, env platformEnv) (func(), error) {
 		GuildID:        strings.TrimSpace(env.Getenv("DISCORD_GUILD_ID")),
 		APIURL:         strings.TrimSpace(env.Getenv("DISCORD_API_URL")),
 		MessageContent: messageContent,
+		ShardID:        shardID,
+		ShardCount:     shardCount,
 		Logger:         env.Logger.With("platform", "discord"),
-		Answerer:       env.Answerer,
+		Responder:      env.Responder,
+		Deduper:        env.Deduper,
 		Observe:        func(kind, outcome string) { events.WithLabelValues(kind, outcome).Inc() },
 	})
 	switch {
@@ -56,6 +72,8 @@ func startDiscord(ctx context.Context, env platformEnv) (func(), error) {
 		return nil, fmt.Errorf("DISCORD_PUBLIC_KEY: %w", err)
 	case errors.Is(err, discordbot.ErrBadAPIURL):
 		return nil, fmt.Errorf("DISCORD_API_URL: %w", err)
+	case errors.Is(err, discordbot.ErrBadAppID):
+		return nil, fmt.Errorf("DISCORD_APP_ID: %w", err)
 	case err != nil:
 		return nil, err
 	}
@@ -72,6 +90,27 @@ func startDiscord(ctx context.Context, env platformEnv) (func(), error) {
 	if publicKey != "" {
 		env.Mux.Handle("POST /discord/interactions", b.InteractionsHandler())
 	}
-	env.Logger.Info("discord is on", "gateway", token != "", "interactions_endpoint", publicKey != "", "message_content", messageContent)
+	env.Logger.Info("discord is on", "gateway", token != "", "interactions_endpoint", publicKey != "", "message_content", messageContent, "shard", shardID, "shards", max(shardCount, 1))
 	return b.Close, nil
+}
+
+// discordShard reads DISCORD_SHARD_ID and DISCORD_SHARD_COUNT: both or
+// neither (0, 0: one shard), each a whole number; discordbot.New checks
+// that the id is one of the count's.
+func discordShard(getenv func(string) string) (id, count int, err error) {
+	idText := strings.TrimSpace(getenv("DISCORD_SHARD_ID"))
+	countText := strings.TrimSpace(getenv("DISCORD_SHARD_COUNT"))
+	if (idText == "") != (countText == "") {
+		return 0, 0, errors.New("DISCORD_SHARD_ID and DISCORD_SHARD_COUNT: set both (this process's shard, counted from 0, and the number of shards) or neither")
+	}
+	if idText == "" {
+		return 0, 0, nil
+	}
+	if count, err = strconv.Atoi(countText); err != nil || count < 1 {
+		return 0, 0, fmt.Errorf("DISCORD_SHARD_COUNT=%q: want a whole number of shards, at least 1", countText)
+	}
+	if id, err = strconv.Atoi(idText); err != nil || id < 0 || id >= count {
+		return 0, 0, fmt.Errorf("DISCORD_SHARD_ID=%q: want a whole number from 0 to DISCORD_SHARD_COUNT-1 (%d)", idText, count-1)
+	}
+	return id, count, nil
 }

@@ -27,9 +27,9 @@ func discordEnv(t *testing.T, vars map[string]string) (platformEnv, *prometheus.
 	reg := prometheus.NewRegistry()
 	return platformEnv{
 		Mux: http.NewServeMux(),
-		Answerer: bot.AnswererFunc(func(ctx context.Context, q string, top int) (bot.Answer, error) {
+		Responder: mustResponder(t, bot.AnswererFunc(func(ctx context.Context, q string, top int) (bot.Answer, error) {
 			return bot.Answer{Question: q, Topics: []string{"fisheries"}}, nil
-		}),
+		})),
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Metrics: reg,
 		Getenv:  func(k string) string { return vars[k] },
@@ -128,8 +128,17 @@ func TestStartDiscordRefusesBadSettings(t *testing.T) {
 	}{
 		{"public key not hex", map[string]string{"DISCORD_PUBLIC_KEY": "xyz"}, discordbot.ErrBadPublicKey, "DISCORD_PUBLIC_KEY"},
 		{"message content not a boolean", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_MESSAGE_CONTENT": "sometimes"}, nil, "DISCORD_MESSAGE_CONTENT"},
+		{"app id not a number", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_APP_ID": "quotebot", "DISCORD_API_URL": unauthorized.URL + "/api/v10/"}, discordbot.ErrBadAppID, "DISCORD_APP_ID"},
+		{"app id not a number, endpoint only", map[string]string{"DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32), "DISCORD_APP_ID": "12ab"}, discordbot.ErrBadAppID, "DISCORD_APP_ID"},
 		{"API URL not absolute", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_API_URL": "/api/v10/"}, discordbot.ErrBadAPIURL, "DISCORD_API_URL"},
 		{"token rejected", map[string]string{"DISCORD_BOT_TOKEN": "wrong", "DISCORD_API_URL": unauthorized.URL + "/api/v10/"}, discordbot.ErrBadToken, "DISCORD_BOT_TOKEN"},
+		{"shard id without a count", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_SHARD_ID": "0"}, nil, "set both"},
+		{"shard count without an id", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_SHARD_COUNT": "2"}, nil, "set both"},
+		{"shard count zero", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_SHARD_ID": "0", "DISCORD_SHARD_COUNT": "0"}, nil, "DISCORD_SHARD_COUNT"},
+		{"shard count not a number", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_SHARD_ID": "0", "DISCORD_SHARD_COUNT": "two"}, nil, "DISCORD_SHARD_COUNT"},
+		{"shard id not a number", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_SHARD_ID": "first", "DISCORD_SHARD_COUNT": "2"}, nil, "DISCORD_SHARD_ID"},
+		{"shard id negative", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_SHARD_ID": "-1", "DISCORD_SHARD_COUNT": "2"}, nil, "DISCORD_SHARD_ID"},
+		{"shard id past the count", map[string]string{"DISCORD_BOT_TOKEN": "t", "DISCORD_SHARD_ID": "2", "DISCORD_SHARD_COUNT": "2"}, nil, "DISCORD_SHARD_ID"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/quotebot/quotebot/bot"
 	"github.com/quotebot/quotebot/bot/slackbot"
 )
 
@@ -24,7 +25,8 @@ func startSlack(ctx context.Context, env platformEnv) (func(), error) {
 		AppToken:      env.Getenv("SLACK_APP_TOKEN"),
 		SigningSecret: env.Getenv("SLACK_SIGNING_SECRET"),
 		APIURL:        env.Getenv("SLACK_API_URL"),
-		Answerer:      env.Answerer,
+		Responder:     env.Responder,
+		Deduper:       env.Deduper,
 		Logger:        env.Logger.With("platform", "slack"),
 	}
 	if cfg.BotToken == "" {
@@ -38,7 +40,9 @@ func startSlack(ctx context.Context, env platformEnv) (func(), error) {
 	cfg.MaxInFlight = maxInFlight
 	replies := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "quotebot_slack_questions_total",
-		Help: "Slack questions by surface (mention, dm, command, share) and outcome (answered, not_covered, help, error, undelivered, busy, dropped).",
+		Help: fmt.Sprintf("Slack questions by surface (%s, %s, %s, %s) and outcome (the kind of reply delivered: %s; or %s, %s).",
+			slackbot.SurfaceMention, slackbot.SurfaceDM, slackbot.SurfaceCommand, slackbot.SurfaceShare,
+			bot.KindNames(), slackbot.OutcomeUndelivered, slackbot.OutcomeDropped),
 	}, []string{"surface", "outcome"})
 	rejected := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "quotebot_slack_rejected_total",
@@ -53,6 +57,8 @@ func startSlack(ctx context.Context, env platformEnv) (func(), error) {
 		return nil, fmt.Errorf("SLACK_SIGNING_SECRET is not set: %w", err)
 	case errors.Is(err, slackbot.ErrBadAppToken):
 		return nil, fmt.Errorf("SLACK_APP_TOKEN: %w", err)
+	case errors.Is(err, slackbot.ErrBadAPIURL):
+		return nil, fmt.Errorf("SLACK_API_URL: %w", err)
 	case err != nil:
 		return nil, err
 	}

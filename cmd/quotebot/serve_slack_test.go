@@ -26,7 +26,7 @@ import (
 
 // fakeSlackAPI answers auth.test (failing with authErr when set) and
 // apps.connections.open, and accepts the Socket Mode websocket.
-func fakeSlackAPI(t *testing.T, authErr string) *httptest.Server {
+func fakeSlackAPI(t testing.TB, authErr string) *httptest.Server {
 	t.Helper()
 	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
 	mux := http.NewServeMux()
@@ -88,7 +88,7 @@ func newSlackEnv(vars map[string]string) slackEnv {
 	})
 	return slackEnv{
 		env: platformEnv{
-			Mux: http.NewServeMux(), Answerer: answerer, Metrics: reg,
+			Mux: http.NewServeMux(), Responder: mustResponder(nil, answerer), Metrics: reg,
 			Logger: slog.New(slog.NewTextHandler(logs, nil)),
 			Getenv: func(k string) string { return vars[k] },
 		},
@@ -123,6 +123,9 @@ func TestStartSlackRefuses(t *testing.T) {
 				se, ok := errors.AsType[slack.SlackErrorResponse](err)
 				return ok && se.Err == "invalid_auth"
 			}},
+		{"an API URL that does not parse", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "http://[::1"}, namesAPIURL},
+		{"an API URL of another scheme", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "ftp://slack.com/api/"}, namesAPIURL},
+		{"an API URL without a host", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "https:///api/"}, namesAPIURL},
 		{"a cap on questions that is not a number", maxInFlight(srv.URL+"/api/", "many"), namesMaxInFlight},
 		{"a cap of zero questions", maxInFlight(srv.URL+"/api/", "0"), namesMaxInFlight},
 		{"a negative cap", maxInFlight(srv.URL+"/api/", "-4"), namesMaxInFlight},
@@ -138,6 +141,12 @@ func TestStartSlackRefuses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// namesAPIURL reports whether err says SLACK_API_URL is not a usable URL
+// (rather than blaming the token, as a failed auth.test would).
+func namesAPIURL(err error) bool {
+	return errors.Is(err, slackbot.ErrBadAPIURL) && strings.HasPrefix(err.Error(), "SLACK_API_URL: ")
 }
 
 // maxInFlight is an HTTP-mode environment against the Web API at apiURL,

@@ -1,14 +1,10 @@
 package wordnet
 
 import (
-	"compress/gzip"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"math/bits"
-	"strings"
 
 	"github.com/quotebot/quotebot/retrieval/wordnet/internal/format"
 )
@@ -18,206 +14,180 @@ import (
 var ErrFormat = errors.New("wordnet: malformed lexicon")
 
 // Decode reads a lexicon in the format written by the generator
-// (internal/gen): a gzip stream as described in package internal/format.
-// It validates the whole input, so the methods of the returned Lexicon
-// cannot fail on it; errors wrap ErrFormat when the data itself is bad.
+// (internal/gen), described in package internal/format. Unlike Default,
+// which trusts the embedded file, it validates the whole input, so the
+// methods of the returned Lexicon cannot fail on it; errors wrap ErrFormat
+// when the data itself is bad.
 func Decode(r io.Reader) (*Lexicon, error) {
-	zr, err := gzip.NewReader(r)
+	b, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("wordnet: decode: %w: %w", ErrFormat, err)
+		return nil, fmt.Errorf("wordnet: decode: %w", err)
 	}
-	data, err := io.ReadAll(zr)
+	l, err := open(string(b))
 	if err != nil {
-		return nil, fmt.Errorf("wordnet: decode: %w: %w", ErrFormat, err)
+		return nil, err
 	}
-	if err := zr.Close(); err != nil {
+	if err := l.validate(); err != nil {
 		return nil, fmt.Errorf("wordnet: decode: %w: %w", ErrFormat, err)
-	}
-	d := decoder{data: data}
-	l := d.lexicon()
-	if d.err != nil {
-		return nil, fmt.Errorf("wordnet: decode: %w: %s at byte %d of the payload", ErrFormat, d.err, d.pos)
 	}
 	return l, nil
 }
 
-// decoder reads the payload; after the first error it records it in err
-// and returns zero values.
-type decoder struct {
-	data []byte
-	pos  int
-	err  error
+// open returns the lexicon laid out in data, checking only its header: the
+// sections are sliced out of data, not copied or decoded.
+func open(data string) (*Lexicon, error) {
+	h, err := format.ParseHeader(data)
+	if err != nil {
+		return nil, fmt.Errorf("wordnet: decode: %w: %w", ErrFormat, err)
+	}
+	layout := h.Layout()
+	sec := func(s format.Section) string { return data[layout[s].Start:layout[s].End] }
+	return &Lexicon{
+		maxWords:  int(h.MaxPhraseWords),
+		totalTags: int(h.TotalTagCount),
+		n:         int(h.Lemmas),
+		lemmaOff:  u32s(sec(format.LemmaOff)),
+		lemmaText: sec(format.LemmaText),
+		posMask:   sec(format.POSMask),
+		senses:    u16s(sec(format.Senses)),
+		tags:      u32s(sec(format.Tags)),
+		relOff:    u32s(sec(format.RelOff)),
+		rels:      u32s(sec(format.Rels)),
+		lemmaTab:  table{slots: u32s(sec(format.LemmaSlots)), mask: h.LemmaSlots - 1},
+		prefixTab: table{slots: u32s(sec(format.PrefixSlots)), mask: h.PrefixSlots - 1},
+		excOff:    u32s(sec(format.ExcOff)),
+		excText:   sec(format.ExcText),
+		excListed: sec(format.ExcListed),
+		baseOff:   u32s(sec(format.BaseOff)),
+		bases:     u32s(sec(format.Bases)),
+		excTab:    table{slots: u32s(sec(format.ExcSlots)), mask: h.ExceptionSlots - 1},
+	}, nil
 }
 
-func (d *decoder) fail(format string, args ...any) {
-	if d.err == nil {
-		d.err = fmt.Errorf(format, args...)
+// validate checks every section against the header and each other: after
+// it, no method can index out of range or probe a table forever, and every
+// lemma, exception form and phrase prefix is found where it is stored.
+func (l *Lexicon) validate() error {
+	if err := checkStrings(l.lemmaOff, l.lemmaText, "lemma"); err != nil {
+		return err
 	}
-}
-
-func (d *decoder) uvarint() uint64 {
-	if d.err != nil {
-		return 0
+	if err := checkStrings(l.excOff, l.excText, "exception"); err != nil {
+		return err
 	}
-	v, n := binary.Uvarint(d.data[d.pos:])
-	if n <= 0 {
-		d.fail("bad or truncated varint")
-		return 0
+	if err := checkOffsets(l.relOff, l.rels.len(), "relation"); err != nil {
+		return err
 	}
-	d.pos += n
-	return v
-}
-
-// count reads a count and checks that at least min bytes per item remain.
-func (d *decoder) count(what string, min int) int {
-	v := d.uvarint()
-	if v > uint64(len(d.data)-d.pos)/uint64(min) {
-		d.fail("%s count %d exceeds the remaining data", what, v)
-		return 0
+	if err := checkOffsets(l.baseOff, l.bases.len(), "base"); err != nil {
+		return err
 	}
-	return int(v)
-}
-
-func (d *decoder) byte() uint8 {
-	if d.err != nil {
-		return 0
-	}
-	if d.pos >= len(d.data) {
-		d.fail("truncated")
-		return 0
-	}
-	b := d.data[d.pos]
-	d.pos++
-	return b
-}
-
-// strings reads n front-coded strings, which must be strictly ascending,
-// into one concatenated string and their end offsets.
-func (d *decoder) strings(n int, what string, read func(i int)) (string, []uint32) {
-	var sb strings.Builder
-	sb.Grow(min(n*12, len(d.data)-d.pos))
-	ends := make([]uint32, n)
-	prev := ""
-	for i := range n {
-		prefix := d.uvarint()
-		suffix := d.uvarint()
-		if d.err != nil {
-			return "", nil
-		}
-		if prefix > uint64(len(prev)) || suffix > uint64(len(d.data)-d.pos) || suffix == 0 {
-			d.fail("%s %d: bad front coding", what, i)
-			return "", nil
-		}
-		added := d.data[d.pos : d.pos+int(suffix)]
-		d.pos += int(suffix)
-		// Ascending order: the first byte after the shared prefix must
-		// exceed the previous string's, if it has one there.
-		if i > 0 && int(prefix) < len(prev) && added[0] <= prev[prefix] {
-			d.fail("%s %d: not in ascending order", what, i)
-			return "", nil
-		}
-		start := sb.Len()
-		sb.WriteString(prev[:prefix])
-		sb.Write(added)
-		prev = sb.String()[start:]
-		ends[i] = uint32(sb.Len())
-		read(i)
-	}
-	return sb.String(), ends
-}
-
-func (d *decoder) lexicon() *Lexicon {
-	if len(d.data) < len(format.Magic)+1 || string(d.data[:len(format.Magic)]) != format.Magic {
-		d.fail("missing magic %q", format.Magic)
-		return nil
-	}
-	d.pos = len(format.Magic)
-	if v := d.byte(); v != format.Version {
-		d.fail("version %d, want %d", v, format.Version)
-		return nil
-	}
-	l := &Lexicon{}
-	l.maxWords = int(d.uvarint())
-	if l.maxWords > format.MaxPhraseWords {
-		d.fail("max phrase words %d exceeds %d", l.maxWords, format.MaxPhraseWords)
-	}
-	total := d.uvarint()
-	if total > math.MaxUint32 {
-		d.fail("total tag count %d exceeds 2^32-1", total)
-	}
-	l.totalTags = int(total)
-
-	n := d.count("lemma", 6)
-	l.posMask = make([]uint8, n)
-	l.words, l.wordEnd = d.strings(n, "lemma", func(i int) {
-		l.posMask[i] = d.byte()
-		if l.posMask[i] == 0 || l.posMask[i] >= 1<<format.NumPOS {
-			d.fail("lemma %d: bad part-of-speech mask %#x", i, l.posMask[i])
-		}
-	})
-	l.senses = make([]uint16, n)
-	for i := 0; i < n && d.err == nil; i++ {
-		senses := d.uvarint()
-		if senses < uint64(bits.OnesCount8(l.posMask[i])) || senses > format.MaxSenses {
-			d.fail("lemma %d: %d senses for part-of-speech mask %#x", i, senses, l.posMask[i])
-		}
-		l.senses[i] = uint16(senses)
-	}
-	l.tags = make([]uint32, n)
 	var tagSum uint64
-	for i := 0; i < n && d.err == nil; i++ {
-		tags := d.uvarint()
-		if tagSum += tags; tags > total || tagSum > total {
-			d.fail("lemma %d: tag counts sum beyond the total %d", i, total)
+	for i := range l.n {
+		mask := l.posMask[i] &^ format.NameFlag
+		if mask == 0 || mask >= 1<<format.NumPOS {
+			return fmt.Errorf("lemma %d: bad part-of-speech mask %#x", i, l.posMask[i])
 		}
-		l.tags[i] = uint32(tags)
-	}
-
-	nRels := d.count("relation", 2)
-	l.relEnd = make([]uint32, n)
-	l.rels = make([]rel, 0, nRels)
-	for i := 0; i < n && d.err == nil; i++ {
-		m := d.count("relation", 2)
-		for range m {
-			delta := d.uvarint()
-			t := int64(i) + (int64(delta>>1) ^ -int64(delta&1))
-			meta := d.uvarint()
-			kind, rank := uint8(meta&3), meta>>2
-			if t < 0 || t >= int64(n) || t == int64(i) || kind < format.Synonym || kind > format.MaxKind || rank < 1 || rank > 255 {
-				d.fail("lemma %d: bad relation", i)
-				break
+		if l.isNameID(i) && !l.hasPOSID(i, format.Noun) {
+			return fmt.Errorf("lemma %d: a name without a noun sense", i)
+		}
+		if int(l.senses.at(i)) < bits.OnesCount8(mask) {
+			return fmt.Errorf("lemma %d: %d senses for part-of-speech mask %#x", i, l.senses.at(i), mask)
+		}
+		if tagSum += uint64(l.tags.at(i)); tagSum > uint64(l.totalTags) {
+			return fmt.Errorf("lemma %d: tag counts sum beyond the total %d", i, l.totalTags)
+		}
+		for j := l.relOff.at(i); j < l.relOff.at(i+1); j++ {
+			t, kind, rank := format.UnpackRelation(l.rels.at(int(j)))
+			if int(t) >= l.n || int(t) == i || kind < format.Synonym || kind > format.MaxKind || rank < 1 {
+				return fmt.Errorf("lemma %d: bad relation %d", i, j)
 			}
-			l.rels = append(l.rels, rel{target: uint32(t), kind: kind, rank: uint8(rank)})
 		}
-		l.relEnd[i] = uint32(len(l.rels))
 	}
-	if d.err == nil && len(l.rels) != nRels {
-		d.fail("%d relations, header says %d", len(l.rels), nRels)
-	}
-
-	ne := d.count("exception", 4)
-	l.excListed = make([]uint8, ne)
-	l.excBaseEnd = make([]uint32, ne)
-	l.excForms, l.excEnd = d.strings(ne, "exception", func(i int) {
-		l.excListed[i] = d.byte()
-		if l.excListed[i] == 0 || l.excListed[i] >= 1<<format.NumPOS {
-			d.fail("exception %d: bad part-of-speech mask %#x", i, l.excListed[i])
+	for i := range l.excOff.len() - 1 {
+		listed := l.excListed[i]
+		if listed == 0 || listed >= 1<<format.NumPOS {
+			return fmt.Errorf("exception %d: bad part-of-speech mask %#x", i, listed)
 		}
-		for range d.count("base", 1) {
-			b := d.uvarint()
-			if b>>2 >= uint64(n) || l.excListed[i]&(1<<(b&3)) == 0 || l.posMask[b>>2]&(1<<(b&3)) == 0 {
-				d.fail("exception %d: bad base", i)
-				return
+		bs := l.basesOf(i)
+		for j := range bs.len() {
+			b := bs.at(j)
+			id, p := int(b>>2), int(b&3)
+			if id >= l.n || listed&(1<<p) == 0 || !l.hasPOSID(id, p) {
+				return fmt.Errorf("exception %d: bad base %d", i, j)
 			}
-			l.excBases = append(l.excBases, uint32(b))
 		}
-		l.excBaseEnd[i] = uint32(len(l.excBases))
-	})
-	if d.err == nil && d.pos != len(d.data) {
-		d.fail("%d trailing bytes", len(d.data)-d.pos)
 	}
-	if d.err != nil {
-		return nil
+	for _, t := range []struct {
+		name string
+		tab  table
+		n    int
+	}{{"lemma", l.lemmaTab, l.n}, {"prefix", l.prefixTab, l.n}, {"exception", l.excTab, l.excOff.len() - 1}} {
+		if err := checkTable(t.tab, t.n, t.name); err != nil {
+			return err
+		}
 	}
-	return l
+	for i := range l.n {
+		s := l.lemma(i)
+		if l.find(s) != i {
+			return fmt.Errorf("lemma %d (%q) is not in the hash table", i, s)
+		}
+		for k := 1; k < len(s); k++ {
+			if s[k] == ' ' && !l.IsPhrasePrefix(s[:k]) {
+				return fmt.Errorf("phrase prefix %q of lemma %d is not in the hash table", s[:k], i)
+			}
+		}
+	}
+	for i := range l.excOff.len() - 1 {
+		if s := span(l.excOff, l.excText, i); l.findException(s) != i {
+			return fmt.Errorf("exception %d (%q) is not in the hash table", i, s)
+		}
+	}
+	return nil
+}
+
+// checkStrings checks the offsets of a string list: from 0 to len(text),
+// each string non-empty and greater than the one before.
+func checkStrings(off u32s, text, what string) error {
+	if err := checkOffsets(off, len(text), what); err != nil {
+		return err
+	}
+	prev := ""
+	for i := range off.len() - 1 {
+		s := span(off, text, i)
+		if s == "" || (i > 0 && s <= prev) {
+			return fmt.Errorf("%s %d: empty or not in ascending order", what, i)
+		}
+		prev = s
+	}
+	return nil
+}
+
+// checkOffsets checks that off is non-decreasing from 0 to end.
+func checkOffsets(off u32s, end int, what string) error {
+	n := off.len()
+	if off.at(0) != 0 || int(off.at(n-1)) != end {
+		return fmt.Errorf("%s offsets do not span 0 to %d", what, end)
+	}
+	for i := 1; i < n; i++ {
+		if off.at(i) < off.at(i-1) {
+			return fmt.Errorf("%s %d: offsets not ascending", what, i-1)
+		}
+	}
+	return nil
+}
+
+// checkTable checks that a table's entries hold IDs below n and that it has
+// an empty slot, which ends every probe.
+func checkTable(t table, n int, what string) error {
+	empty := false
+	for i := range t.slots.len() {
+		e := t.slots.at(i)
+		empty = empty || e == 0
+		if e != 0 && format.EntryID(e) >= n {
+			return fmt.Errorf("%s hash table: slot %d holds ID %d of %d", what, i, format.EntryID(e), n)
+		}
+	}
+	if !empty {
+		return fmt.Errorf("%s hash table has no empty slot", what)
+	}
+	return nil
 }

@@ -1,7 +1,6 @@
 package wordnet
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/quotebot/quotebot/retrieval/wordnet/internal/format"
@@ -52,16 +51,18 @@ func (l *Lexicon) Lemmas(word string) []string {
 		}
 		out = append(out, s)
 	}
-	if l.find(word) >= 0 {
+	h := format.Hash(word)
+	if l.findHashed(h, word) >= 0 {
 		add(word)
 	}
-	exc := l.findException(word)
+	exc := l.findExceptionHashed(h, word)
 	collocation := strings.IndexByte(word, ' ') >= 0
 	for p := range format.NumPOS {
 		switch {
 		case exc >= 0 && l.excListed[exc]&(1<<p) != 0:
-			for _, b := range l.bases(exc) {
-				if int(b&3) == p {
+			bs := l.basesOf(exc)
+			for j := range bs.len() {
+				if b := bs.at(j); int(b&3) == p {
 					add(l.lemma(int(b >> 2)))
 				}
 			}
@@ -78,18 +79,13 @@ func (l *Lexicon) Lemmas(word string) []string {
 
 // findException returns the index of form in the exception lists, or -1.
 func (l *Lexicon) findException(form string) int {
-	at := func(i int) string {
-		start := uint32(0)
-		if i > 0 {
-			start = l.excEnd[i-1]
-		}
-		return l.excForms[start:l.excEnd[i]]
-	}
-	i := sort.Search(len(l.excEnd), func(i int) bool { return at(i) >= form })
-	if i < len(l.excEnd) && at(i) == form {
-		return i
-	}
-	return -1
+	return l.findExceptionHashed(format.Hash(form), form)
+}
+
+// findExceptionHashed is findException for a form whose hash h the caller
+// has computed; exception forms and lemmas share the hash function.
+func (l *Lexicon) findExceptionHashed(h uint64, form string) int {
+	return l.excTab.find(h, func(i int) bool { return span(l.excOff, l.excText, i) == form })
 }
 
 // detach applies the rules of detachment of part of speech p to the single
@@ -109,8 +105,13 @@ func (l *Lexicon) detach(w string, p int, yield func(string) bool) {
 		if len(stem) <= len(r.suffix) || !strings.HasSuffix(stem, r.suffix) {
 			continue
 		}
-		s := stem[:len(stem)-len(r.suffix)] + r.ending + end
-		if s != w && l.hasPOS(s, p) && !yield(s) {
+		// The result is base+r.ending+end, looked up without joining it;
+		// base is a prefix of w, so it equals w when the rest does.
+		base := stem[:len(stem)-len(r.suffix)]
+		if rest := w[len(base):]; rest == r.ending+end {
+			continue
+		}
+		if i := l.findJoined(base, r.ending, end); i >= 0 && l.hasPOSID(i, p) && !yield(l.lemma(i)) {
 			return
 		}
 	}
@@ -121,8 +122,9 @@ func (l *Lexicon) detach(w string, p int, yield func(string) bool) {
 // result, else w itself.
 func (l *Lexicon) baseWord(w string, p int) string {
 	if e := l.findException(w); e >= 0 && l.excListed[e]&(1<<p) != 0 {
-		for _, b := range l.bases(e) {
-			if int(b&3) == p {
+		bs := l.basesOf(e)
+		for j := range bs.len() {
+			if b := bs.at(j); int(b&3) == p {
 				return l.lemma(int(b >> 2))
 			}
 		}

@@ -5,41 +5,46 @@
 // and pertainyms), each with a weight that favours a word's most frequent
 // senses. It also tells how general a lemma is: its number of senses
 // (Senses) and how often they occur in WordNet's sense-tagged corpus
-// (TagCount, TotalTagCount).
+// (TagCount, TotalTagCount), and whether it is a name (IsName), which
+// WordNet writes capitalised although the lemmas here are lowercase.
 //
 // The lexicon is generated from Debian's wordnet-base by internal/gen into
-// wordnet.bin.gz and embedded in the binary; see LICENSE.wordnet for the
-// WordNet license. Lemmas are lowercase, with single spaces between the
-// words of a collocation ("prime minister") and no adjective markers.
+// wordnet.bin and embedded in the binary, laid out (package internal/format)
+// to be read in place: Default costs nothing at start-up, and every look-up
+// is a hash-table probe, O(1) whatever the lexicon's size. See
+// LICENSE.wordnet for the WordNet license. Lemmas are lowercase, with single
+// spaces between the words of a collocation ("prime minister") and no
+// adjective markers.
 package wordnet
 
 import (
-	"bytes"
 	_ "embed"
-	"sort"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/quotebot/quotebot/retrieval/wordnet/internal/format"
 )
 
-//go:generate go run ./internal/gen -src /usr/share/wordnet -out wordnet.bin.gz
+//go:generate go run ./internal/gen -src /usr/share/wordnet -out wordnet.bin
 
-//go:embed wordnet.bin.gz
-var embedded []byte
+// embedded is a string, not a []byte, so that lemmas sliced out of it are
+// strings without a copy.
+//
+//go:embed wordnet.bin
+var embedded string
 
 var (
 	defaultOnce sync.Once
 	defaultLex  *Lexicon
 )
 
-// Default returns the lexicon embedded in the binary, decoded once, on the
-// first call, and shared by all callers. It panics if the embedded file is
-// corrupt, which the package's tests rule out.
+// Default returns the lexicon embedded in the binary, shared by all
+// callers. It reads only the file's header, so it costs the same whatever
+// the lexicon's size, and it trusts the rest of the file, which the
+// package's tests check with Decode; it panics if the header is corrupt.
 func Default() *Lexicon {
 	defaultOnce.Do(func() {
-		l, err := Decode(bytes.NewReader(embedded))
+		l, err := open(embedded)
 		if err != nil {
 			panic("wordnet: embedded lexicon: " + err.Error())
 		}
@@ -93,65 +98,140 @@ type Relation struct {
 
 // Lexicon is a read-only English lexicon built from WordNet 3.0; it is
 // safe for concurrent use. The zero Lexicon is empty.
+//
+// A Lexicon reads the file layout of package internal/format in place: its
+// fields are the file's sections, sliced out of one string (for Default,
+// the bytes go:embed put in the binary), and each look-up reads the few
+// entries it needs. Nothing is decoded or allocated per lemma.
 type Lexicon struct {
-	maxWords int
+	maxWords  int
+	totalTags int
+	n         int // number of lemmas
 
-	words   string   // all lemmas concatenated, in ascending byte order
-	wordEnd []uint32 // lemma i is words[wordEnd[i-1]:wordEnd[i]], with wordEnd[-1] = 0
-	posMask []uint8  // bit format.Noun etc. set for each part of speech of lemma i
-	senses  []uint16 // number of synsets of lemma i
-	tags    []uint32 // cntlist.rev tag count of lemma i
+	lemmaOff  u32s   // lemma i is lemmaText[lemmaOff[i]:lemmaOff[i+1]]
+	lemmaText string // all lemmas concatenated, in ascending byte order
+	posMask   string // bit format.Noun etc. set for each part of speech of lemma i, plus format.NameFlag
+	senses    u16s   // number of synsets of lemma i
+	tags      u32s   // cntlist.rev tag count of lemma i
+	relOff    u32s   // relations of lemma i are rels[relOff[i]:relOff[i+1]]
+	rels      u32s   // format.PackRelation(target, kind, rank)
+	lemmaTab  table  // lemma -> ID
+	prefixTab table  // phrase prefix -> ID of the first lemma it starts
 
-	totalTags int // sum of all cntlist.rev tag counts
-
-	relEnd []uint32 // relations of lemma i are rels[relEnd[i-1]:relEnd[i]]
-	rels   []rel
-
-	excForms   string // exception forms concatenated, ascending
-	excEnd     []uint32
-	excListed  []uint8  // bit p set when form i is in exception list p
-	excBaseEnd []uint32 // bases of form i are excBases[excBaseEnd[i-1]:excBaseEnd[i]]
-	excBases   []uint32 // lemma ID<<2 | POS index
+	excOff    u32s // exception form i is excText[excOff[i]:excOff[i+1]]
+	excText   string
+	excListed string // bit p set when form i is in exception list p
+	baseOff   u32s   // bases of form i are bases[baseOff[i]:baseOff[i+1]]
+	bases     u32s   // lemma ID<<2 | POS index
+	excTab    table  // exception form -> index
 }
 
-// rel is a stored relation; its weight is format.Weight(kind, rank).
-type rel struct {
-	target uint32
-	kind   uint8
-	rank   uint8
+// u32s is an array of little-endian uint32 read in place.
+type u32s string
+
+func (a u32s) at(i int) uint32 {
+	b := a[4*i : 4*i+4]
+	return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
 }
 
-func (l *Lexicon) lemma(i int) string {
-	start := uint32(0)
-	if i > 0 {
-		start = l.wordEnd[i-1]
+func (a u32s) len() int { return len(a) / 4 }
+
+// u16s is an array of little-endian uint16 read in place.
+type u16s string
+
+func (a u16s) at(i int) uint16 {
+	b := a[2*i : 2*i+2]
+	return uint16(b[0]) | uint16(b[1])<<8
+}
+
+// table is a stored open-addressing hash table (see package format): each
+// look-up hashes the key once and reads on average fewer than two slots.
+type table struct {
+	slots u32s
+	mask  uint32
+}
+
+// find returns the ID stored under hash h for which match reports true, or
+// -1. The slots must include an empty one, which Decode checks.
+func (t table) find(h uint64, match func(id int) bool) int {
+	if len(t.slots) == 0 {
+		return -1
 	}
-	return l.words[start:l.wordEnd[i]]
+	tag := format.Tag(h)
+	for i := uint32(h) & t.mask; ; i = (i + 1) & t.mask {
+		e := t.slots.at(int(i))
+		if e == 0 {
+			return -1
+		}
+		if format.EntryTag(e) == tag {
+			if id := format.EntryID(e); match(id) {
+				return id
+			}
+		}
+	}
 }
+
+func span(off u32s, text string, i int) string {
+	return text[off.at(i):off.at(i+1)]
+}
+
+func (l *Lexicon) lemma(i int) string { return span(l.lemmaOff, l.lemmaText, i) }
 
 // find returns the ID of lemma s, or -1.
-func (l *Lexicon) find(s string) int {
-	i := sort.Search(len(l.wordEnd), func(i int) bool { return l.lemma(i) >= s })
-	if i < len(l.wordEnd) && l.lemma(i) == s {
-		return i
-	}
-	return -1
+func (l *Lexicon) find(s string) int { return l.findHashed(format.Hash(s), s) }
+
+// findHashed is find for a key whose hash h the caller has computed.
+func (l *Lexicon) findHashed(h uint64, s string) int {
+	return l.lemmaTab.find(h, func(id int) bool { return l.lemma(id) == s })
 }
 
-// bases returns the exception-list bases of exception form i, each
+// findJoined returns the ID of lemma a+b+c, or -1, without joining them.
+func (l *Lexicon) findJoined(a, b, c string) int {
+	h := format.HashSum(format.HashAdd(format.HashAdd(format.HashAdd(format.HashStart, a), b), c))
+	return l.lemmaTab.find(h, func(id int) bool {
+		s := l.lemma(id)
+		return len(s) == len(a)+len(b)+len(c) && s[:len(a)] == a && s[len(a):len(a)+len(b)] == b && s[len(a)+len(b):] == c
+	})
+}
+
+// basesOf returns the exception-list bases of exception form i, each
 // lemma ID<<2 | POS index.
-func (l *Lexicon) bases(i int) []uint32 {
-	start := uint32(0)
-	if i > 0 {
-		start = l.excBaseEnd[i-1]
-	}
-	return l.excBases[start:l.excBaseEnd[i]]
+func (l *Lexicon) basesOf(i int) u32s {
+	return l.bases[4*l.baseOff.at(i) : 4*l.baseOff.at(i+1)]
 }
 
 // hasPOS reports whether s is a lemma in part of speech p.
 func (l *Lexicon) hasPOS(s string, p int) bool {
 	i := l.find(s)
-	return i >= 0 && l.posMask[i]&(1<<p) != 0
+	return i >= 0 && l.hasPOSID(i, p)
+}
+
+// hasPOSID reports whether lemma i has part of speech p.
+func (l *Lexicon) hasPOSID(i, p int) bool { return l.posMask[i]&(1<<p) != 0 }
+
+// isNameID reports whether lemma i is a name.
+func (l *Lexicon) isNameID(i int) bool { return l.posMask[i]&format.NameFlag != 0 }
+
+// IsName reports whether lemma, lowercase like every lemma, names one
+// particular place, person, organisation or other individual thing: its
+// most frequent WordNet noun sense is written capitalised ("Peru",
+// "People's Republic of China", "NATO", "mainland China") and no verb,
+// adjective or adverb sense of it is more frequent in WordNet's tagged
+// corpus. So "peru", "china", "burma", "paris" and "nato" are names, while
+// "turkey" (first the bird), "bill", "trade" and "march" (the verb
+// outnumbers the month) are not, nor is any lemma WordNet 3.0 lacks, such
+// as "obama".
+//
+// Retrieval needs this because names must never stand in for each other:
+// a question about Peru is not answered by a passage about Chile, however
+// alike their contexts, so a name is matched only exactly, and a question
+// naming a place, person or organisation that appears nowhere in the
+// documents gets no answer. WordNet knows no pronouns or modal verbs, so a
+// function word can be a name here ("us" is the US, "may" the month);
+// callers drop stop words first.
+func (l *Lexicon) IsName(lemma string) bool {
+	i := l.find(lemma)
+	return i >= 0 && l.isNameID(i)
 }
 
 // IsLemma reports whether phrase, lowercase with words separated by single
@@ -175,7 +255,7 @@ func (l *Lexicon) MaxPhraseWords() int { return l.maxWords }
 // a lemma as returned by Lemmas, not an inflected word.
 func (l *Lexicon) Senses(lemma string) int {
 	if i := l.find(lemma); i >= 0 {
-		return int(l.senses[i])
+		return int(l.senses.at(i))
 	}
 	return 0
 }
@@ -188,7 +268,7 @@ func (l *Lexicon) Senses(lemma string) int {
 // unknown lemmas. Like Related, it expects a lemma as returned by Lemmas.
 func (l *Lexicon) TagCount(lemma string) int {
 	if i := l.find(lemma); i >= 0 {
-		return int(l.tags[i])
+		return int(l.tags.at(i))
 	}
 	return 0
 }
@@ -200,7 +280,7 @@ func (l *Lexicon) TagCount(lemma string) int {
 func (l *Lexicon) TotalTagCount() int { return l.totalTags }
 
 // Len returns the number of lemmas.
-func (l *Lexicon) Len() int { return len(l.wordEnd) }
+func (l *Lexicon) Len() int { return l.n }
 
 // Related returns the lemmas linked to lemma (which must be a lemma as
 // returned by Lemmas; anything else gives nil): its synonyms, derivationally
@@ -213,17 +293,14 @@ func (l *Lexicon) Related(lemma string) []Relation {
 	if i < 0 {
 		return nil
 	}
-	start := uint32(0)
-	if i > 0 {
-		start = l.relEnd[i-1]
-	}
-	rs := l.rels[start:l.relEnd[i]]
-	if len(rs) == 0 {
+	rs := l.rels[4*l.relOff.at(i) : 4*l.relOff.at(i+1)]
+	if rs.len() == 0 {
 		return nil
 	}
-	out := make([]Relation, len(rs))
-	for j, r := range rs {
-		out[j] = Relation{Lemma: l.lemma(int(r.target)), Kind: Kind(r.kind), Weight: format.Weight(r.kind, int(r.rank))}
+	out := make([]Relation, rs.len())
+	for j := range out {
+		target, kind, rank := format.UnpackRelation(rs.at(j))
+		out[j] = Relation{Lemma: l.lemma(int(target)), Kind: Kind(kind), Weight: format.Weight(kind, rank)}
 	}
 	return out
 }
@@ -233,7 +310,8 @@ func (l *Lexicon) Related(lemma string) []Relation {
 // "united" ("united states"), false for "fishery". Callers use it to stop
 // looking for longer collocations early.
 func (l *Lexicon) IsPhrasePrefix(words string) bool {
-	p := words + " "
-	i := sort.Search(len(l.wordEnd), func(i int) bool { return l.lemma(i) >= p })
-	return i < len(l.wordEnd) && strings.HasPrefix(l.lemma(i), p)
+	return l.prefixTab.find(format.Hash(words), func(id int) bool {
+		s := l.lemma(id)
+		return len(s) > len(words) && s[len(words)] == ' ' && s[:len(words)] == words
+	}) >= 0
 }

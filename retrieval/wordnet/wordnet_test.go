@@ -2,15 +2,16 @@ package wordnet_test
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/binary"
 	"errors"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/quotebot/quotebot/retrieval/wordnet"
+	"github.com/quotebot/quotebot/retrieval/wordnet/internal/format"
 )
 
 func TestLemmas(t *testing.T) {
@@ -200,6 +201,46 @@ func TestIsAdjective(t *testing.T) {
 
 // TestSensesAndTagCount pins the counts of WordNet 3.0 for a few lemmas and
 // that the tag count separates generic words from topical ones.
+// TestIsName pins what WordNet 3.0 says about well-known words.
+func TestIsName(t *testing.T) {
+	l := wordnet.Default()
+	tests := []struct {
+		lemma string
+		want  bool
+		why   string
+	}{
+		{"peru", true, "the country"},
+		{"china", true, "sense 1 the country, sense 2 the porcelain"},
+		{"burma", true, "the country"},
+		{"myanmar", true, "the country, never tagged"},
+		{"paris", true, "the city"},
+		{"nato", true, "written NATO"},
+		{"un", true, "written UN"},
+		{"pacific", true, "the ocean, tagged more often than the adjective"},
+		{"people's republic of china", true, "capitalised collocation"},
+		{"mainland china", true, "a capitalised word after the first"},
+		{"united states", true, "the country"},
+		{"may", true, "the month: WordNet has no modal verbs"},
+		{"turkey", false, "sense 1 the bird"},
+		{"fishery", false, "common noun"},
+		{"trade", false, "common noun and verb"},
+		{"bill", false, "sense 1 a statute in draft"},
+		{"mark", false, "sense 1 a grade"},
+		{"march", false, "the month, but the verb's sense 1 is tagged more often"},
+		{"english", false, "the language, but the adjective is tagged more often"},
+		{"earth", false, "its synset writes both Earth and earth"},
+		{"x-ray", false, "a lone capital letter"},
+		{"obama", false, "not in WordNet 3.0"},
+		{"Peru", false, "not lowercase, so not a lemma"},
+		{"", false, "empty"},
+	}
+	for _, tt := range tests {
+		if got := l.IsName(tt.lemma); got != tt.want {
+			t.Errorf("IsName(%q) = %v, want %v (%s)", tt.lemma, got, tt.want, tt.why)
+		}
+	}
+}
+
 func TestSensesAndTagCount(t *testing.T) {
 	const (
 		generic = 250 // tag counts of common, topic-neutral words are above this
@@ -288,52 +329,94 @@ func TestDefaultConcurrent(t *testing.T) {
 	}
 }
 
-// payload returns the uncompressed content of the committed lexicon file.
+// payload returns the committed lexicon file.
 func payload(tb testing.TB) []byte {
 	tb.Helper()
-	b, err := os.ReadFile("wordnet.bin.gz")
+	b, err := os.ReadFile("wordnet.bin")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return gunzip(tb, b)
+	return b
 }
 
-func gzipped(tb testing.TB, b []byte) []byte {
+// TestEmbeddedIsValid checks the committed file the way Decode checks any
+// input: Default trusts the embedded copy and reads only its header, so
+// this is what rules out a corrupt file panicking a look-up.
+func TestEmbeddedIsValid(t *testing.T) {
+	l, err := wordnet.Decode(bytes.NewReader(payload(t)))
+	if err != nil {
+		t.Fatalf("Decode(wordnet.bin): %v", err)
+	}
+	if l.Len() != wordnet.Default().Len() {
+		t.Errorf("Decode(wordnet.bin) has %d lemmas, Default %d", l.Len(), wordnet.Default().Len())
+	}
+}
+
+// corrupt returns a copy of p with the uint32 at index i of section sec
+// set to v.
+func corrupt(tb testing.TB, p []byte, sec format.Section, i int, v uint32) []byte {
 	tb.Helper()
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	if _, err := zw.Write(b); err != nil {
+	h, err := format.ParseHeader(string(p))
+	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := zw.Close(); err != nil {
+	at := h.Layout()[sec].Start + 4*uint64(i)
+	out := slices.Clone(p)
+	binary.LittleEndian.PutUint32(out[at:], v)
+	return out
+}
+
+// fill returns a copy of p with every uint32 of section sec set to v.
+func fill(tb testing.TB, p []byte, sec format.Section, v uint32) []byte {
+	tb.Helper()
+	h, err := format.ParseHeader(string(p))
+	if err != nil {
 		tb.Fatal(err)
 	}
-	return buf.Bytes()
+	span := h.Layout()[sec]
+	out := slices.Clone(p)
+	for at := span.Start; at < span.End; at += 4 {
+		binary.LittleEndian.PutUint32(out[at:], v)
+	}
+	return out
 }
 
 func TestDecodeErrors(t *testing.T) {
 	p := payload(t)
-	wrongVersion := slices.Clone(p)
-	wrongVersion[4]++
-	// The total tag count follows the magic, the version and the one-byte
-	// maxPhraseWords; a total of 1 is below the sum of the lemmas' counts.
-	_, n := binary.Uvarint(p[6:])
-	if n <= 0 {
-		t.Fatal("no total tag count at byte 6 of the payload")
+	const (
+		versionAt  = len(format.Magic)
+		maxWordsAt = versionAt + 4
+		totalAt    = maxWordsAt + 4
+	)
+	set := func(at int, v uint32) []byte {
+		out := slices.Clone(p)
+		binary.LittleEndian.PutUint32(out[at:], v)
+		return out
 	}
-	lowTotal := append([]byte(string(p[:6])+"\x01"), p[6+n:]...)
 	tests := []struct {
 		name  string
 		input []byte
 	}{
-		{"not gzip", []byte("index.noun")},
-		{"empty payload", gzipped(t, nil)},
-		{"wrong magic", gzipped(t, []byte("NOPE\x01"))},
-		{"wrong version", gzipped(t, wrongVersion)},
-		{"tag counts beyond the total", gzipped(t, lowTotal)},
-		{"truncated payload", gzipped(t, p[:len(p)/2])},
-		{"trailing bytes", gzipped(t, append(slices.Clone(p), 0))},
-		{"truncated gzip", gzipped(t, p)[:1000]},
+		{"empty", nil},
+		{"gzip", []byte("\x1f\x8b\x08\x00")},
+		{"wrong magic", append([]byte("NOPE"), p[4:]...)},
+		{"wrong version", set(versionAt, format.Version+1)},
+		{"phrases too long", set(maxWordsAt, format.MaxPhraseWords+1)},
+		{"tag counts beyond the total", set(totalAt, 1)},
+		{"truncated", p[:len(p)/2]},
+		{"trailing bytes", append(slices.Clone(p), 0)},
+		{"empty lemma", corrupt(t, p, format.LemmaOff, 1, 0)},
+		{"lemma offsets beyond the text", corrupt(t, p, format.LemmaOff, 1, 1<<31)},
+		{"relation to a missing lemma", corrupt(t, p, format.Rels, 0, format.PackRelation(format.MaxTarget, format.Synonym, 1))},
+		{"relation of rank 0", corrupt(t, p, format.Rels, 0, format.PackRelation(1, format.Synonym, 0))},
+		{"relation offsets beyond the relations", corrupt(t, p, format.RelOff, 1, 1<<31)},
+		{"exception base beyond the lemmas", corrupt(t, p, format.Bases, 0, 1<<31)},
+		{"lemma table empty", fill(t, p, format.LemmaSlots, 0)},
+		{"lemma table without an empty slot", fill(t, p, format.LemmaSlots, format.Entry(0, 0))},
+		{"lemma table ID beyond the lemmas", fill(t, p, format.LemmaSlots, format.Entry(0, format.MaxIDs))},
+		{"prefix table empty", fill(t, p, format.PrefixSlots, 0)},
+		{"prefix table without an empty slot", fill(t, p, format.PrefixSlots, format.Entry(0, 0))},
+		{"exception table empty", fill(t, p, format.ExcSlots, 0)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -342,6 +425,32 @@ func TestDecodeErrors(t *testing.T) {
 				t.Fatalf("Decode() = %v, %v; want an error wrapping ErrFormat", l, err)
 			}
 		})
+	}
+}
+
+// TestDecodeNameFlag checks that Decode rejects a name flag on a lemma
+// without a noun sense and a part-of-speech mask with a bit between the
+// parts of speech and the name flag.
+func TestDecodeNameFlag(t *testing.T) {
+	p := payload(t)
+	h, err := format.ParseHeader(string(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := h.Layout()[format.POSMask].Start // lemma 0
+	for _, tt := range []struct {
+		mask byte
+		want string
+	}{
+		{1<<format.Verb | format.NameFlag, "name without a noun sense"},
+		{1<<format.Noun | 1<<format.NumPOS, "bad part-of-speech mask"},
+	} {
+		out := slices.Clone(p)
+		out[at] = tt.mask
+		_, err := wordnet.Decode(bytes.NewReader(out))
+		if !errors.Is(err, wordnet.ErrFormat) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Decode(mask %#x) = %v, want an ErrFormat saying %q", tt.mask, err, tt.want)
+		}
 	}
 }
 

@@ -1,13 +1,11 @@
 // Package build turns a WordNet 3.0 database directory into the compact
 // lexicon file embedded by package wordnet. Its output is a pure function of
-// the input files: everything is sorted and the gzip header carries no name
-// or time, so running it twice gives the same bytes.
+// the input files: everything is sorted and hash tables are filled in
+// sorted order, so running it twice gives the same bytes.
 package build
 
 import (
-	"bytes"
 	"cmp"
-	"compress/gzip"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -17,6 +15,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/quotebot/quotebot/retrieval/wordnet/internal/format"
 )
@@ -26,7 +26,7 @@ var posNames = [format.NumPOS]string{"noun", "verb", "adj", "adv"}
 
 // Build reads the WordNet database in srcDir (index.*, data.* and *.exc for
 // noun, verb, adj and adv, and cntlist.rev, as installed by Debian's
-// wordnet-base in /usr/share/wordnet) and writes the gzip-compressed lexicon
+// wordnet-base in /usr/share/wordnet) and writes the lexicon file
 // described in package format to w. Relations are derived as follows, with
 // the rank of a sense counted from 1 in the order of the lemma's index.pos
 // entry:
@@ -49,7 +49,9 @@ var posNames = [format.NumPOS]string{"noun", "verb", "adj", "adv"}
 // cntlist.rev lines whose sense key names it (the part before '%',
 // normalized like a lemma), whatever the part of speech; lines naming a
 // word that no index file lists (cntlist.rev keeps some senses WordNet 3.0
-// dropped) count only toward the total of all tag counts.
+// dropped) count only toward the total of all tag counts. Whether a lemma
+// is a name is decided by isName, from how its noun sense 1 is written and
+// the tag counts of its senses.
 func Build(srcDir string, w io.Writer) error {
 	db, err := load(srcDir)
 	if err != nil {
@@ -59,14 +61,7 @@ func Build(srcDir string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
-	if err != nil {
-		return fmt.Errorf("build: gzip: %w", err)
-	}
-	if _, err := zw.Write(payload); err != nil {
-		return fmt.Errorf("build: write lexicon: %w", err)
-	}
-	if err := zw.Close(); err != nil {
+	if _, err := w.Write(payload); err != nil {
 		return fmt.Errorf("build: write lexicon: %w", err)
 	}
 	return nil
@@ -74,8 +69,9 @@ func Build(srcDir string, w io.Writer) error {
 
 // synset is one line of a data.pos file, reduced to what the lexicon needs.
 type synset struct {
-	words []string // normalized lemmas, in synset order (word number - 1)
-	ptrs  []pointer
+	words   []string // normalized lemmas, in synset order (word number - 1)
+	capital []bool   // whether words[i] is written capitalised, see capitalised
+	ptrs    []pointer
 }
 
 // pointer is a "+" or "\" pointer of a synset.
@@ -101,6 +97,16 @@ type database struct {
 	rels    map[pairKey]relation
 	tags    map[string]uint64 // lemma -> sum of its cntlist.rev tag counts
 	total   uint64            // sum of all cntlist.rev tag counts
+	// senseTags holds the cntlist.rev tag count of each sense.
+	senseTags map[senseKey]uint64
+}
+
+// senseKey names one sense of a lemma: its part of speech and its sense
+// number (from 1) in that part of speech.
+type senseKey struct {
+	lemma string
+	pos   int
+	num   int
 }
 
 func load(dir string) (*database, error) {
@@ -118,7 +124,7 @@ func load(dir string) (*database, error) {
 		}
 	}
 	var err error
-	if db.tags, db.total, err = readCntlist(filepath.Join(dir, "cntlist.rev")); err != nil {
+	if db.tags, db.senseTags, db.total, err = readCntlist(filepath.Join(dir, "cntlist.rev")); err != nil {
 		return nil, err
 	}
 	if err := db.collectRelations(); err != nil {
@@ -225,6 +231,7 @@ func readData(path string) (map[uint32]*synset, error) {
 		s := &synset{}
 		for i := range int(wcnt) {
 			s.words = append(s.words, normalize(f[4+2*i]))
+			s.capital = append(s.capital, capitalised(f[4+2*i]))
 		}
 		rest := f[4+2*wcnt:]
 		pcnt, err := strconv.Atoi(rest[0])
@@ -276,15 +283,20 @@ func readExceptions(path string) (map[string][]string, error) {
 	return exc, nil
 }
 
+// sensePOS maps the ss_type digit of a sense key to a format POS index; 5
+// (adjective satellite) is an adjective.
+var sensePOS = map[byte]int{'1': format.Noun, '2': format.Verb, '3': format.Adj, '4': format.Adv, '5': format.Adj}
+
 // readCntlist reads cntlist.rev, whose lines are "sense_key sense_number
-// tag_cnt", and returns the tag counts summed by the lemma of the sense key
-// and the sum of all of them.
-func readCntlist(path string) (map[string]uint64, uint64, error) {
+// tag_cnt", and returns the tag counts summed by the lemma of the sense key,
+// the tag count of each sense and the sum of all of them.
+func readCntlist(path string) (map[string]uint64, map[senseKey]uint64, uint64, error) {
 	ls, err := lines(path)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	tags := make(map[string]uint64, len(ls))
+	senseTags := make(map[senseKey]uint64, len(ls))
 	var total uint64
 	for n, line := range ls {
 		f := strings.Fields(line)
@@ -292,26 +304,84 @@ func readCntlist(path string) (map[string]uint64, uint64, error) {
 			return fmt.Errorf("build: %s: line %d (%q): %s", path, n+1, line, why)
 		}
 		if len(f) != 3 {
-			return nil, 0, bad("want sense key, sense number and tag count")
+			return nil, nil, 0, bad("want sense key, sense number and tag count")
 		}
-		word, _, ok := strings.Cut(f[0], "%")
-		if !ok || word == "" {
-			return nil, 0, bad("bad sense key")
+		word, rest, ok := strings.Cut(f[0], "%")
+		if !ok || word == "" || rest == "" {
+			return nil, nil, 0, bad("bad sense key")
 		}
-		if _, err := strconv.ParseUint(f[1], 10, 16); err != nil {
-			return nil, 0, bad(fmt.Sprintf("sense number: %v", err))
+		pos, ok := sensePOS[rest[0]]
+		if !ok {
+			return nil, nil, 0, bad("bad sense key")
+		}
+		num, err := strconv.ParseUint(f[1], 10, 16)
+		if err != nil {
+			return nil, nil, 0, bad(fmt.Sprintf("sense number: %v", err))
 		}
 		cnt, err := strconv.ParseUint(f[2], 10, 32)
 		if err != nil {
-			return nil, 0, bad(fmt.Sprintf("tag count: %v", err))
+			return nil, nil, 0, bad(fmt.Sprintf("tag count: %v", err))
 		}
-		tags[normalize(word)] += cnt
+		lemma := normalize(word)
+		tags[lemma] += cnt
+		senseTags[senseKey{lemma, pos, int(num)}] += cnt
 		total += cnt
 		if total > math.MaxUint32 {
-			return nil, 0, bad("tag counts sum beyond the format's 2^32-1")
+			return nil, nil, 0, bad("tag counts sum beyond the format's 2^32-1")
 		}
 	}
-	return tags, total, nil
+	return tags, senseTags, total, nil
+}
+
+// capitalised reports whether a word field of a data.pos file is written
+// as a proper name: one of its words, split at underscores and hyphens, is
+// longer than one letter and starts with an upper-case letter ("Peru",
+// "People's_Republic_of_China", "NATO", "mainland_China", "al-Qaeda"). A
+// lone capital letter does not count, as it marks a symbol or a shape
+// rather than a name ("X_ray", "A" for angstrom, "T-shirt").
+func capitalised(word string) bool {
+	for w := range strings.FieldsFuncSeq(word, func(r rune) bool { return r == '_' || r == '-' }) {
+		if r, size := utf8.DecodeRuneInString(w); unicode.IsUpper(r) && len(w) > size {
+			return true
+		}
+	}
+	return false
+}
+
+// isName reports whether lemma is a name: its most frequent noun sense
+// (sense 1 in index.noun) is written capitalised in its synset, and none of
+// its verb, adjective or adverb senses was tagged more often than that noun
+// sense in cntlist.rev. So "peru" and "china" (sense 1 the country, sense
+// 2 the porcelain) are names, while "turkey" (sense 1 the bird), "bill"
+// and "march" (sense 1 the month, tagged 16 times, but the verb's sense 1
+// was tagged 24 times) are not.
+func (db *database) isName(lemma string) bool {
+	offs := db.senses[format.Noun][lemma]
+	if len(offs) == 0 {
+		return false
+	}
+	s := db.synsets[format.Noun][offs[0]]
+	found := false
+	for i, w := range s.words {
+		if w == lemma {
+			if !s.capital[i] {
+				return false
+			}
+			found = true
+		}
+	}
+	if !found {
+		return false
+	}
+	top := db.senseTags[senseKey{lemma, format.Noun, 1}]
+	for p := format.Verb; p < format.NumPOS; p++ {
+		for k := range db.senses[p][lemma] {
+			if db.senseTags[senseKey{lemma, p, k + 1}] > top {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // rank returns the sense number (from 1) of synset off among lemma's senses
@@ -431,23 +501,16 @@ func (db *database) encode() ([]byte, error) {
 		maxWords = max(maxWords, wordCount(lemma))
 	}
 	slices.Sort(lemmas)
+	if len(lemmas) > format.MaxIDs || len(lemmas) > format.MaxTarget+1 {
+		return nil, fmt.Errorf("build: %d lemmas, beyond the format's %d", len(lemmas), format.MaxIDs)
+	}
 	id := make(map[string]int, len(lemmas))
 	for i, lemma := range lemmas {
 		id[lemma] = i
 	}
 
-	var buf bytes.Buffer
-	buf.WriteString(format.Magic)
-	buf.WriteByte(format.Version)
-	putUvarint(&buf, uint64(maxWords))
-	putUvarint(&buf, db.total)
-	putUvarint(&buf, uint64(len(lemmas)))
-	prev := ""
-	for _, lemma := range lemmas {
-		putFrontCoded(&buf, prev, lemma)
-		buf.WriteByte(posMask[lemma])
-		prev = lemma
-	}
+	var s sections
+	s.strings(format.LemmaOff, format.LemmaText, lemmas)
 	for _, lemma := range lemmas {
 		senses := 0
 		for p := range format.NumPOS {
@@ -456,18 +519,35 @@ func (db *database) encode() ([]byte, error) {
 		if senses > format.MaxSenses {
 			return nil, fmt.Errorf("build: %q has %d senses, beyond the format's %d", lemma, senses, format.MaxSenses)
 		}
-		putUvarint(&buf, uint64(senses))
+		s[format.Senses] = binary.LittleEndian.AppendUint16(s[format.Senses], uint16(senses))
+		mask := posMask[lemma]
+		if db.isName(lemma) {
+			mask |= format.NameFlag
+		}
+		s[format.POSMask] = append(s[format.POSMask], mask)
+		s.u32(format.Tags, uint32(db.tags[lemma]))
 	}
-	for _, lemma := range lemmas {
-		putUvarint(&buf, db.tags[lemma])
+	s.table(format.LemmaSlots, lemmas)
+
+	var prefixes []string
+	first := make(map[string]bool)
+	var prefixID []int
+	for i, lemma := range lemmas {
+		for k := range len(lemma) {
+			if lemma[k] == ' ' && !first[lemma[:k]] {
+				first[lemma[:k]] = true
+				prefixes = append(prefixes, lemma[:k])
+				prefixID = append(prefixID, i)
+			}
+		}
 	}
+	s.tableIDs(format.PrefixSlots, prefixes, prefixID)
 
 	type target struct {
 		id int
 		relation
 	}
 	bySource := make([][]target, len(lemmas))
-	putUvarint(&buf, uint64(len(db.rels)))
 	for k, r := range db.rels {
 		from, ok1 := id[k.from]
 		to, ok2 := id[k.to]
@@ -476,6 +556,8 @@ func (db *database) encode() ([]byte, error) {
 		}
 		bySource[from] = append(bySource[from], target{to, r})
 	}
+	s.u32(format.RelOff, 0)
+	nRels := 0
 	for from, ts := range bySource {
 		slices.SortFunc(ts, func(a, b target) int {
 			wa, wb := format.Weight(a.kind, a.rank), format.Weight(b.kind, b.rank)
@@ -484,19 +566,19 @@ func (db *database) encode() ([]byte, error) {
 			}
 			return cmp.Compare(a.id, b.id)
 		})
-		putUvarint(&buf, uint64(len(ts)))
 		for _, t := range ts {
-			if t.rank > 255 {
-				return nil, fmt.Errorf("build: %q has a sense ranked %d, beyond the format's 255", lemmas[from], t.rank)
+			if t.rank > format.MaxRank {
+				return nil, fmt.Errorf("build: %q has a sense ranked %d, beyond the format's %d", lemmas[from], t.rank, format.MaxRank)
 			}
-			putUvarint(&buf, zigzag(int64(t.id-from)))
-			putUvarint(&buf, uint64(t.rank)<<2|uint64(t.kind))
+			s.u32(format.Rels, format.PackRelation(uint32(t.id), t.kind, t.rank))
 		}
+		nRels += len(ts)
+		s.u32(format.RelOff, uint32(nRels))
 	}
 
 	type exception struct {
 		listed uint8
-		bases  []uint64 // lemma ID<<2 | POS index
+		bases  []uint32 // lemma ID<<2 | POS index
 	}
 	excs := make(map[string]*exception)
 	for p := range format.NumPOS {
@@ -512,7 +594,7 @@ func (db *database) encode() ([]byte, error) {
 			e.listed |= 1 << p
 			for _, b := range bases {
 				if i, ok := id[b]; ok && posMask[b]&(1<<p) != 0 {
-					e.bases = append(e.bases, uint64(i)<<2|uint64(p))
+					e.bases = append(e.bases, uint32(i)<<2|uint32(p))
 				}
 			}
 		}
@@ -522,33 +604,90 @@ func (db *database) encode() ([]byte, error) {
 		forms = append(forms, form)
 	}
 	slices.Sort(forms)
-	putUvarint(&buf, uint64(len(forms)))
-	prev = ""
+	if len(forms) > format.MaxIDs {
+		return nil, fmt.Errorf("build: %d exception forms, beyond the format's %d", len(forms), format.MaxIDs)
+	}
+	s.strings(format.ExcOff, format.ExcText, forms)
+	s.u32(format.BaseOff, 0)
+	nBases := 0
 	for _, form := range forms {
 		e := excs[form]
-		putFrontCoded(&buf, prev, form)
-		buf.WriteByte(e.listed)
-		putUvarint(&buf, uint64(len(e.bases)))
+		s[format.ExcListed] = append(s[format.ExcListed], e.listed)
 		for _, b := range e.bases {
-			putUvarint(&buf, b)
+			s.u32(format.Bases, b)
 		}
-		prev = form
+		nBases += len(e.bases)
+		s.u32(format.BaseOff, uint32(nBases))
 	}
-	return buf.Bytes(), nil
-}
+	s.table(format.ExcSlots, forms)
 
-func putUvarint(buf *bytes.Buffer, v uint64) {
-	buf.Write(binary.AppendUvarint(nil, v))
-}
-
-func putFrontCoded(buf *bytes.Buffer, prev, s string) {
-	n := 0
-	for n < len(prev) && n < len(s) && prev[n] == s[n] {
-		n++
+	h := format.Header{
+		MaxPhraseWords: uint32(maxWords),
+		TotalTagCount:  uint32(db.total),
+		Lemmas:         uint32(len(lemmas)),
+		LemmaBytes:     uint32(len(s[format.LemmaText])),
+		Relations:      uint32(nRels),
+		LemmaSlots:     format.Slots(len(lemmas)),
+		PrefixSlots:    format.Slots(len(prefixes)),
+		Exceptions:     uint32(len(forms)),
+		ExceptionBytes: uint32(len(s[format.ExcText])),
+		Bases:          uint32(nBases),
+		ExceptionSlots: format.Slots(len(forms)),
 	}
-	putUvarint(buf, uint64(n))
-	putUvarint(buf, uint64(len(s)-n))
-	buf.WriteString(s[n:])
+	out := h.Append(make([]byte, 0, h.Size()))
+	for sec, span := range h.Layout() {
+		if uint64(len(out)) != span.Start || uint64(len(s[sec])) != span.End-span.Start {
+			return nil, fmt.Errorf("build: section %d has %d bytes at %d, the layout says %d at %d",
+				sec, len(s[sec]), len(out), span.End-span.Start, span.Start)
+		}
+		out = append(out, s[sec]...)
+	}
+	if len(out) > math.MaxUint32 {
+		return nil, fmt.Errorf("build: %d bytes, beyond the format's 32-bit offsets", len(out))
+	}
+	return out, nil
 }
 
-func zigzag(v int64) uint64 { return uint64(v<<1) ^ uint64(v>>63) }
+// sections holds the bytes of each section of the file as they are built.
+type sections [format.NumSections][]byte
+
+func (s *sections) u32(sec format.Section, v uint32) {
+	s[sec] = binary.LittleEndian.AppendUint32(s[sec], v)
+}
+
+// strings writes a list of strings: their concatenation into text and their
+// offsets, from 0, into off.
+func (s *sections) strings(off, text format.Section, list []string) {
+	s.u32(off, 0)
+	for _, str := range list {
+		s[text] = append(s[text], str...)
+		s.u32(off, uint32(len(s[text])))
+	}
+}
+
+// table writes the hash table of keys, key i under ID i.
+func (s *sections) table(sec format.Section, keys []string) {
+	ids := make([]int, len(keys))
+	for i := range ids {
+		ids[i] = i
+	}
+	s.tableIDs(sec, keys, ids)
+}
+
+// tableIDs writes the hash table of keys, key i under ids[i], inserting
+// keys in order with linear probing as package format describes.
+func (s *sections) tableIDs(sec format.Section, keys []string, ids []int) {
+	slots := make([]uint32, format.Slots(len(keys)))
+	mask := uint32(len(slots) - 1)
+	for i, k := range keys {
+		h := format.Hash(k)
+		j := uint32(h) & mask
+		for slots[j] != 0 {
+			j = (j + 1) & mask
+		}
+		slots[j] = format.Entry(h, ids[i])
+	}
+	for _, v := range slots {
+		s.u32(sec, v)
+	}
+}

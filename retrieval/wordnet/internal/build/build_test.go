@@ -149,8 +149,39 @@ func TestBuildCounts(t *testing.T) {
 	}
 	// Every line of cntlist.rev counts, including those of the dropped
 	// five-word lemma and of the word no index lists.
-	if got := l.TotalTagCount(); got != 75 {
-		t.Errorf("TotalTagCount() = %d, want 75", got)
+	if got := l.TotalTagCount(); got != 92 {
+		t.Errorf("TotalTagCount() = %d, want 92", got)
+	}
+}
+
+func TestBuildNames(t *testing.T) {
+	l := mustBuild(t, mini)
+	tests := []struct {
+		name  string
+		lemma string
+		want  bool
+	}{
+		{"capitalised only sense", "usa", true},
+		{"capitalised first word of a collocation", "canis familiaris", true},
+		{"capitalised later word of a collocation", "mainland china", true},
+		{"sense 1 capitalised, sense 2 not", "china", true},
+		{"verb sense tagged less often than noun sense 1", "japan", true},
+		{"verb sense tagged more often than noun sense 1", "march", false},
+		{"sense 1 not capitalised, sense 2 is", "turkey", false},
+		{"capitalised member of a lowercase lemma's synset", "dog", false},
+		{"same synset also writes it in lower case", "earth", false},
+		{"lone capital letter, underscore", "x ray", false},
+		{"lone capital letter, hyphen", "x-ray", false},
+		{"verb only", "bark", false},
+		{"not a lemma", "Japan", false},
+		{"unknown", "peru", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := l.IsName(tt.lemma); got != tt.want {
+				t.Errorf("IsName(%q) = %v, want %v", tt.lemma, got, tt.want)
+			}
+		})
 	}
 }
 
@@ -213,6 +244,8 @@ func TestBuildErrors(t *testing.T) {
 		{"missing cntlist", "cntlist.rev", "", fs.ErrNotExist, "cntlist.rev"},
 		{"cntlist line without tag count", "cntlist.rev", "dog%1:05:00:: 1\n", nil, "cntlist.rev: line 1"},
 		{"cntlist sense key without lemma", "cntlist.rev", "dog%1:05:00:: 1 42\n%1:05:00:: 1 3\n", nil, "line 2 (\"%1:05:00:: 1 3\"): bad sense key"},
+		{"cntlist sense key of no part of speech", "cntlist.rev", "dog%9:05:00:: 1 3\n", nil, "bad sense key"},
+		{"cntlist sense key without part of speech", "cntlist.rev", "dog% 1 3\n", nil, "bad sense key"},
 		{"cntlist bad tag count", "cntlist.rev", "dog%1:05:00:: 1 -4\n", nil, "tag count"},
 	}
 	for _, tt := range tests {
@@ -229,4 +262,34 @@ func TestBuildErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzDecode feeds Decode variations of a built lexicon: it must reject
+// them with an error or return a lexicon whose look-ups do not crash.
+func FuzzDecode(f *testing.F) {
+	var buf bytes.Buffer
+	if err := build.Build(mini, &buf); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Add(buf.Bytes()[:buf.Len()-1])
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		l, err := wordnet.Decode(bytes.NewReader(data))
+		if err != nil {
+			if !errors.Is(err, wordnet.ErrFormat) {
+				t.Fatalf("Decode error %v does not wrap ErrFormat", err)
+			}
+			return
+		}
+		for _, w := range []string{"dogs", "geese", "domestic dog", "domestic", "barking", "electest", "", "\xff"} {
+			for _, b := range l.Lemmas(w) {
+				l.Related(b)
+			}
+			l.IsPhrasePrefix(w)
+			l.Senses(w)
+			l.TagCount(w)
+			l.IsName(w)
+		}
+	})
 }

@@ -1,7 +1,7 @@
 // Command gen writes the lexicon file embedded by package wordnet. It is run
 // by go generate in retrieval/wordnet:
 //
-//	go run ./internal/gen -src /usr/share/wordnet -out wordnet.bin.gz
+//	go run ./internal/gen -src /usr/share/wordnet -out wordnet.bin
 //
 // The -src directory is a WordNet 3.0 database such as Debian's
 // wordnet-base installs. The output is written to a temporary file and
@@ -19,7 +19,7 @@ import (
 
 func main() {
 	src := flag.String("src", "/usr/share/wordnet", "WordNet 3.0 database `directory`")
-	out := flag.String("out", "wordnet.bin.gz", "output `file`")
+	out := flag.String("out", "wordnet.bin", "output `file`")
 	flag.Parse()
 	if flag.NArg() != 0 {
 		flag.Usage()

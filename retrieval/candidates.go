@@ -1,0 +1,125 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Stage 2, gather: the candidates are the passages the lexical ranking
+// (BM25 over the question's terms and their relatives) and the dense one
+// (the embedder's nearest neighbours in chromem-go) put first, at most
+// candidates from each.
+
+// candidate is a passage being ranked for a question.
+type candidate struct {
+	idx      int
+	lexical  float64
+	dense    float64
+	coverage float64
+	// hard is the coverage of exact words and their WordNet relatives
+	// only, without soft matches.
+	hard  float64
+	score float64
+	// credits are the passage's credit for each slot of the question, and
+	// hardCredits the same without soft matches.
+	credits, hardCredits []float64
+}
+
+// rank gathers the candidates (the best of the lexical ranking and of the
+// dense one), measures each one's signals and returns them best first by
+// their fused score.
+func (e *Engine) rank(ctx context.Context, q query) ([]candidate, error) {
+	lex, touched, err := e.lexicalScores(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	byIdx := map[int]*candidate{}
+	var cands []*candidate
+	add := func(i int) *candidate {
+		if c, ok := byIdx[i]; ok {
+			return c
+		}
+		c := &candidate{idx: i}
+		byIdx[i] = c
+		cands = append(cands, c)
+		return c
+	}
+	for _, d := range topDocs(lex, touched, candidates) {
+		c := add(int(d))
+		c.lexical = lex[d]
+	}
+	dense, err := e.denseSearch(ctx, q.text, candidates)
+	if err != nil {
+		return nil, err
+	}
+	for i, sim := range dense {
+		c := add(i)
+		c.dense = sim
+		c.lexical = lex[i]
+	}
+	for i, c := range cands {
+		if err := stopped(ctx, i); err != nil {
+			return nil, err
+		}
+		c.credits = q.credits(func(term string) bool { return e.lex.has(c.idx, term) })
+		c.coverage = q.share(c.credits)
+		c.hardCredits = q.hardCredits(func(term string) bool { return e.lex.has(c.idx, term) })
+		c.hard = q.share(c.hardCredits)
+	}
+	fuse(cands)
+	slices.SortStableFunc(cands, func(a, b *candidate) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return a.idx - b.idx
+	})
+	out := make([]candidate, len(cands))
+	for i, c := range cands {
+		out[i] = *c
+	}
+	return out, nil
+}
+
+// denseSearch returns the cosine similarity of the n passages nearest to
+// text, by passage number.
+func (e *Engine) denseSearch(ctx context.Context, text string, n int) (map[int]float64, error) {
+	n = min(n, e.col.Count())
+	if n == 0 || strings.TrimSpace(text) == "" {
+		return nil, nil
+	}
+	v, err := e.emb.Embed(ctx, text)
+	if err != nil {
+		return nil, fmt.Errorf("embed question: %w", err)
+	}
+	if len(v) != e.dim {
+		return nil, fmt.Errorf("embedder %s returned %d dimensions, the index has %d", e.emb.ID(), len(v), e.dim)
+	}
+	if isZero(v) {
+		return nil, nil
+	}
+	res, err := e.col.QueryEmbedding(ctx, v, n, nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("query index: %w", err)
+	}
+	out := make(map[int]float64, len(res))
+	for _, r := range res {
+		if i, ok := e.byID[r.ID]; ok {
+			out[i] = float64(r.Similarity)
+		}
+	}
+	return out, nil
+}
+
+func isZero(v []float32) bool {
+	for _, x := range v {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
+}

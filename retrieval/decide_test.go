@@ -1,0 +1,142 @@
+package retrieval
+
+import (
+	"context"
+	"testing"
+)
+
+// TestThreeWayAnswer checks the three replies on the minutes: quoted when a
+// passage covers the question in its own words, the closest passage when
+// one stands out although the wording is not matched well enough, and "not
+// covered" with nothing quoted or offered when the question names a place
+// the documents never mention.
+func TestThreeWayAnswer(t *testing.T) {
+	e := mustIndex(t, mustDocs(t, map[string]string{"minutes.txt": minutes}), Config{})
+	tests := []struct {
+		name      string
+		q         string
+		want      verdict
+		paragraph int
+	}{
+		{"quoted", "when will the swimming pool close for repairs?", quoted, 2},
+		{"closest", "did they talk about the football budget for the stadium?", closestOnly, 1},
+		{"name the documents never mention", "what did they say about Paris?", notCovered, 0},
+		{"lower-case name WordNet knows", "anything on peru?", notCovered, 0},
+		{"name beside covered words", "will the library in Paris open longer?", notCovered, 0},
+		{"name whose initials the documents use", "what about the Federal Aviation Administration?", quoted, 9},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, d, err := e.answer(context.Background(), tt.q, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.verdict != tt.want {
+				t.Fatalf("verdict %d (%s), want %d: %+v", d.verdict, d.why, tt.want, a)
+			}
+			switch tt.want {
+			case quoted:
+				if !a.Found || a.Passages[0].Paragraph != tt.paragraph || len(a.Closest) != 0 {
+					t.Fatalf("answer %+v, want ¶%d quoted", a, tt.paragraph)
+				}
+			case closestOnly:
+				if a.Found || len(a.Passages) != 0 || len(a.Closest) == 0 || len(a.Closest) > maxClosest || a.Closest[0].Paragraph != tt.paragraph {
+					t.Fatalf("answer %+v, want ¶%d as the closest passage", a, tt.paragraph)
+				}
+			case notCovered:
+				if a.Found || len(a.Passages) != 0 || len(a.Closest) != 0 || len(a.Topics) == 0 {
+					t.Fatalf("answer %+v, want not covered with topics", a)
+				}
+			}
+		})
+	}
+}
+
+// TestNamesAreMatchedOnlyAsNames: a name is never expanded through WordNet
+// synonyms or word vectors, while a common word is.
+func TestNamesAreMatchedOnlyAsNames(t *testing.T) {
+	e := mustIndex(t, mustDocs(t, map[string]string{"a.txt": "Myanmar held talks on trade.\n\nThe salary of teachers will rise.\n"}), Config{})
+	q := mustQuery(t, e, "Burma")
+	if len(q.slots) != 1 || !q.slots[0].proper {
+		t.Fatalf("slots %+v, want one name", q.slots)
+	}
+	for _, v := range q.slots[0].variants {
+		if !v.exact {
+			t.Errorf("name has a non-exact variant %+v", v)
+		}
+	}
+	common := mustQuery(t, e, "allowance")
+	soft := false
+	for _, v := range common.slots[0].variants {
+		soft = soft || (v.soft && v.term == "salary")
+	}
+	if !soft {
+		t.Errorf("allowance: variants %+v, want salary as a soft match", common.slots[0].variants)
+	}
+}
+
+func TestThresholdsValidate(t *testing.T) {
+	tests := []struct {
+		th Thresholds
+		ok bool
+	}{
+		{DefaultThresholds, true},
+		{Thresholds{Quote: 0.5, Closest: 0.6, StandOut: 0.9}, false},
+		{Thresholds{Quote: 0, Closest: 0, StandOut: 0.9}, false},
+		{Thresholds{Quote: 0.5, Closest: 0.2, StandOut: 0}, false},
+		{Thresholds{Quote: 1.2, Closest: 0.2, StandOut: 0.5}, false},
+	}
+	for _, tt := range tests {
+		if err := tt.th.Validate(); (err == nil) != tt.ok {
+			t.Errorf("%+v: err %v, want ok=%v", tt.th, err, tt.ok)
+		}
+	}
+}
+
+// TestCalibrate fits thresholds on two small sets and reports each held
+// out; the fitted thresholds answer the sets' questions right.
+func TestCalibrate(t *testing.T) {
+	e := mustIndex(t, mustDocs(t, map[string]string{"minutes.txt": minutes}), Config{})
+	seed := mustIndex(t, mustSeed(t), Config{})
+	sets := []CalibrationSet{
+		{Name: "minutes", Engine: e, Questions: []EvalQuestion{
+			{Q: "library budget", Expect: []string{"library budget"}},
+			{Q: "when will the swimming pool close?", Expect: []string{"swimming pool"}},
+			{Q: "what about Paris?"},
+		}},
+		{Name: "seed", Engine: seed, Questions: []EvalQuestion{
+			{Q: "what did they say about fisheries?", Expect: []string{"fishing industry"}},
+			{Q: "anything on football?"},
+		}},
+	}
+	th, held, err := Calibrate(context.Background(), sets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := th.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if len(held) != 2 || held[0].Name != "minutes" || len(held[0].Results) != 3 || len(held[1].Results) != 2 {
+		t.Fatalf("held out %+v", held)
+	}
+	var all []EvalResult
+	for _, s := range sets {
+		all = append(all, replayAll(t, s, th)...)
+	}
+	if m := Score(all); m.First != 1 || m.NoAnswer != 1 || m.ConfWrong != 0 {
+		t.Errorf("fitted %+v: %s", th, m)
+	}
+}
+
+func replayAll(t *testing.T, s CalibrationSet, th Thresholds) []EvalResult {
+	t.Helper()
+	var qs []asked
+	for _, q := range s.Questions {
+		a, err := s.Engine.ask(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		qs = append(qs, a)
+	}
+	return replay(qs, th)
+}

@@ -1,0 +1,116 @@
+package build
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/quotebot/quotebot/retrieval/wordvec/internal/format"
+	"github.com/quotebot/quotebot/retrieval/wordvec/internal/sgns"
+)
+
+// testSources writes a two-synset WordNet and a two-article GCIDE to
+// temporary directories. The synset "hermit" has an empty gloss, so its
+// headword never occurs in a training sentence.
+func testSources(t *testing.T) Sources {
+	t.Helper()
+	src := Sources{WordNet: t.TempDir(), GCIDE: t.TempDir()}
+	wn := map[string]string{
+		"data.noun": "00000001 03 n 02 cat 0 house_cat 0 000 | a small furry animal; \"the cat sat\"\n" +
+			"00000002 03 n 01 hermit 0 000 | \n",
+		"data.verb": "00000003 30 v 01 sit 0 000 | be seated like a cat\n",
+		"data.adj":  "",
+		"data.adv":  "",
+	}
+	for name, text := range wn {
+		write(t, filepath.Join(src.WordNet, name), []byte(text))
+	}
+	articles := []string{
+		"Cat \\Cat\\, n.\n   A small furry animal that sits.\n   [1913 Webster]\n",
+		"Sit \\Sit\\, v. i.\n   To rest like a cat.\n   [1913 Webster]\n",
+	}
+	var index strings.Builder
+	off := 0
+	for i, a := range articles {
+		index.WriteString(string(rune('a'+i)) + "\t" + b64(off) + "\t" + b64(len(a)) + "\n")
+		off += len(a)
+	}
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write([]byte(strings.Join(articles, "")))
+	zw.Close()
+	write(t, filepath.Join(src.GCIDE, "gcide.dict.dz"), z.Bytes())
+	write(t, filepath.Join(src.GCIDE, "gcide.index"), []byte(index.String()))
+	return src
+}
+
+func write(t *testing.T, path string, b []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// b64 encodes a number below 64² as dictd does.
+func b64(n int) string {
+	const digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	return string(digits[n/64]) + string(digits[n%64])
+}
+
+var testConfig = Config{
+	MinCount: 1,
+	Train:    sgns.Params{Dim: 8, Window: 2, Negative: 2, Epochs: 2, Sample: 1, Alpha: 0.025, Seed: 1, HeadSpan: 5},
+}
+
+func TestBuild(t *testing.T) {
+	src := testSources(t)
+	var a, b bytes.Buffer
+	st, err := Build(src, testConfig, &a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(src, testConfig, &b, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Error("two builds from the same sources differ")
+	}
+	h, err := format.ParseHeader(a.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Entries != 5 || h.Docs != 5 || st.Bytes != a.Len() || int(h.Words) != st.Words {
+		t.Errorf("stats %+v, header %+v: want 5 entries and matching sizes", st, h)
+	}
+	words := map[string]uint32{} // word → df
+	l := h.Layout()
+	le := binary.LittleEndian
+	for i := range int(h.Words) {
+		start, end := le.Uint32(a.Bytes()[l.Offsets+4*uint64(i):]), le.Uint32(a.Bytes()[l.Offsets+4*uint64(i)+4:])
+		words[string(a.Bytes()[l.Blob+uint64(start):l.Blob+uint64(end)])] = le.Uint32(a.Bytes()[l.DF+4*uint64(i):])
+	}
+	if _, ok := words["hermit"]; ok {
+		t.Error(`"hermit", in no training sentence, has a vector`)
+	}
+	for w, df := range map[string]uint32{"cat": 4, "house_cat": 1, "furry": 2, "sit": 2, "sits": 1} {
+		if words[w] != df {
+			t.Errorf("df(%q) = %d, want %d", w, words[w], df)
+		}
+	}
+	first := a.Bytes()[l.Blob : l.Blob+uint64(le.Uint32(a.Bytes()[l.Offsets+4:]))]
+	if string(first) != "cat" {
+		t.Errorf("word 0 is %q, want the most frequent, cat", first)
+	}
+}
+
+func TestBuildMissingSources(t *testing.T) {
+	src := testSources(t)
+	src.GCIDE = t.TempDir()
+	if _, err := Build(src, testConfig, &bytes.Buffer{}, nil); err == nil {
+		t.Error("Build without GCIDE succeeded, want an error")
+	}
+}
