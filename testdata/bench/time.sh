@@ -6,7 +6,8 @@
 #   - `--help`, and `ask` on the seed with its index built;
 #   - per corpus size: `index` from nothing (wall and CPU seconds, passages
 #     per second, peak RSS), `index` again (up to date), and `ask` with the
-#     index built (peak RSS, and RSS over the raw bytes of the vectors).
+#     index built (peak RSS, and RSS over the raw bytes of the vectors, whose
+#     dimension the index's manifest gives).
 #
 # The two binaries take turns, ROUNDS times (default 3; 2 for `index`), and
 # each figure is the fastest run: on a shared machine that is the one least
@@ -25,7 +26,6 @@ base=${1:-}
 sizes=${SIZES:-10000 50000 100000}
 base_sizes=${BASE_SIZES:-$sizes}
 rounds=${ROUNDS:-3}
-dim=768 # the built-in embedder's dimension, 4 bytes a value
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -81,6 +81,8 @@ for n in $sizes; do
       run "index-$n" "$b" index --corpus "$work/c$n" --db "$work/$b-$n"
     done
     run "reindex-$n" "$b" index --corpus "$work/c$n" --db "$work/$b-$n"
+    # The vectors' dimension, from the manifest (formats 1 and 2 both say).
+    sed -n 's/.*"dim": *\([0-9]*\).*/\1/p' "$work/$b-$n/quotebot-index.json" >"$work/results/$b.dim-$n"
   done
   for _ in $(seq "$rounds"); do
     for b in $bins; do
@@ -107,6 +109,8 @@ for n in $sizes; do
   pair "ask $n (s)" "$(fig new ask-$n 1)" "$(fig base ask-$n 1)"
   row "ask $n / seed ask" "$(ratio "$(fig new ask-$n 1)" "$(fig new seed-ask 1)")" "$(ratio "$(fig base ask-$n 1)" "$(fig base seed-ask 1)")" ""
   pair "ask $n peak RSS (MB)" "$(mb "$(fig new ask-$n 3)")" "$(mb "$(fig base ask-$n 3)")"
-  vec=$(( n * dim * 4 / 1024 ))
-  row "ask $n RSS / vector bytes" "$(ratio "$(fig new ask-$n 3)" "$vec")" "$(ratio "$(fig base ask-$n 3)" "$vec")" ""
+  vn=$(( n * $(cat "$work/results/new.dim-$n") * 4 / 1024 ))
+  vb=$(( n * $(cat "$work/results/base.dim-$n" 2>/dev/null || echo 0) * 4 / 1024 ))
+  row "vectors $n (MB, 4 bytes a value)" "$(( vn / 1024 ))" "$(( vb / 1024 ))" ""
+  row "ask $n RSS / vector bytes" "$(ratio "$(fig new ask-$n 3)" "$vn")" "$(ratio "$(fig base ask-$n 3)" "$vb")" ""
 done
