@@ -149,6 +149,8 @@ type wordInfo struct {
 	// specificity is how topical the word is in general English, in (0, 1]:
 	// see (*analyzer).specificity.
 	specificity float64
+	// startsPhrase reports whether a multi-word lemma starts with the word.
+	startsPhrase bool
 }
 
 func newAnalyzer() *analyzer {
@@ -173,7 +175,7 @@ func (a *analyzer) info(word string) wordInfo {
 	if !strings.Contains(word, ".") {
 		forms = append(forms, stemPrefix+english.Stem(word, true))
 	}
-	wi = wordInfo{forms: forms, specificity: a.specificity(lemmas)}
+	wi = wordInfo{forms: forms, specificity: a.specificity(lemmas), startsPhrase: a.lex.IsPhrasePrefix(word)}
 	if len(word) > maxCachedWordLen {
 		return wi
 	}
@@ -221,8 +223,9 @@ func (a *analyzer) phrases(text string, toks []token) []phrase {
 			if !joined(text, toks[i+n-2], toks[i+n-1]) {
 				break
 			}
-			// Stop as soon as no multi-word lemma starts with the words so far.
-			if !a.lex.IsPhrasePrefix(joinWords(toks[i : i+n-1])) {
+			// Stop as soon as no multi-word lemma starts with the words so
+			// far (for one word, as the cache knows).
+			if n == 2 && !a.info(toks[i].word).startsPhrase || n > 2 && !a.lex.IsPhrasePrefix(joinWords(toks[i:i+n-1])) {
 				break
 			}
 			words := make([]string, n)
@@ -240,7 +243,12 @@ func (a *analyzer) phrases(text string, toks []token) []phrase {
 				continue
 			}
 			// Try the base form of the last word: "free trade agreements".
-			for _, l := range a.lex.Lemmas(words[n-1]) {
+			// Its forms are its lemmas (or the word itself, which gives p
+			// again) and its stem.
+			for _, l := range a.forms(words[n-1]) {
+				if strings.HasPrefix(l, stemPrefix) {
+					continue
+				}
 				q := strings.Join(append(words[:n-1:n-1], l), " ")
 				if q != p && a.lex.IsLemma(q) {
 					out = append(out, phrase{text: q, from: i, to: i + n})

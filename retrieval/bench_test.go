@@ -2,15 +2,16 @@ package retrieval
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"math/rand/v2"
-	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/quotebot/quotebot/corpus"
+	"github.com/quotebot/quotebot/internal/synth"
 )
 
 func BenchmarkEmbedPassage(b *testing.B) {
@@ -38,9 +39,8 @@ func BenchmarkAskSeed(b *testing.B) {
 	}
 }
 
-// synthetic is a corpus of n passages of realistic length (40–120 words,
-// 2–5 sentences) drawn with a Zipf distribution from the words of the
-// repository's documents, built once per size.
+// synthetic is a corpus of n passages of realistic length (see
+// internal/synth), built once per size.
 var synthetic = struct {
 	sync.Mutex
 	engines map[int]*Engine
@@ -53,62 +53,24 @@ func syntheticEngine(b *testing.B, n int) *Engine {
 	if e, ok := synthetic.engines[n]; ok {
 		return e
 	}
-	vocab := benchVocabulary(b)
-	rng := rand.New(rand.NewPCG(1, uint64(n)))
-	zipf := rand.NewZipf(rand.New(rand.NewPCG(2, uint64(n))), 1.1, 2, uint64(len(vocab)-1))
-	paras := make([]string, n)
-	for i := range paras {
-		var sb strings.Builder
-		for s := 0; s < 2+rng.IntN(4); s++ {
-			words := 12 + rng.IntN(20)
-			for w := 0; w < words; w++ {
-				word := vocab[zipf.Uint64()]
-				if w == 0 {
-					word = strings.ToUpper(word[:1]) + word[1:]
-				}
-				sb.WriteString(word)
-				if w < words-1 {
-					sb.WriteByte(' ')
-				}
-			}
-			sb.WriteString(". ")
-		}
-		paras[i] = strings.TrimSpace(sb.String())
-	}
-	doc, err := corpus.Parse("synthetic.txt", []byte("Title: Synthetic\n\n"+strings.Join(paras, "\n")), corpus.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	e := mustIndex(b, []corpus.Document{doc}, Config{})
+	e := mustIndex(b, []corpus.Document{syntheticDoc(b, n)}, Config{})
 	synthetic.engines[n] = e
 	return e
 }
 
-// benchVocabulary is every word of the repository's documents, most
-// frequent first.
-func benchVocabulary(b *testing.B) []string {
+// syntheticDoc is one document of n synthetic paragraphs.
+func syntheticDoc(b *testing.B, n int) corpus.Document {
 	b.Helper()
-	count := map[string]int{}
-	for _, name := range []string{"../corpus/seed/china-peru-statement.txt", "../testdata/docs/plastic-pollution/plastic-pollution-strategy.txt", "../testdata/docs/us-new-zealand/us-new-zealand-joint-statement.txt"} {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, t := range tokenize(string(data)) {
-			count[t.word]++
-		}
+	vocab, err := synth.Vocabulary("..")
+	if err != nil {
+		b.Fatal(err)
 	}
-	vocab := make([]string, 0, len(count))
-	for w := range count {
-		vocab = append(vocab, w)
+	paras := synth.Paragraphs(n, vocab)
+	doc, err := corpus.Parse("synthetic.txt", []byte("Title: Synthetic\n\n"+strings.Join(paras, "\n")), corpus.Options{})
+	if err != nil {
+		b.Fatal(err)
 	}
-	sort.Slice(vocab, func(i, j int) bool {
-		if count[vocab[i]] != count[vocab[j]] {
-			return count[vocab[i]] > count[vocab[j]]
-		}
-		return vocab[i] < vocab[j]
-	})
-	return vocab
+	return doc
 }
 
 const benchQuestion = "what did they say about plastic pollution in the Pacific?"
@@ -186,4 +148,42 @@ func bruteForceTop(vecs [][]float32, q []float32, k int) []int {
 		out[i] = t.i
 	}
 	return out
+}
+
+// BenchmarkBuild builds a persistent index of 10,000 synthetic passages
+// from nothing: analysis, embedding with the built-in embedder, writing.
+func BenchmarkBuild(b *testing.B) {
+	docs := []corpus.Document{syntheticDoc(b, 10_000)}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		st, err := Build(ctx, Docs(docs), Config{Path: filepath.Join(b.TempDir(), "index")})
+		if err != nil || st.Embedded != 10_000 {
+			b.Fatalf("build: %+v %v", st, err)
+		}
+	}
+	b.ReportMetric(float64(b.N)*10_000/b.Elapsed().Seconds(), "passages/s")
+}
+
+// BenchmarkLoad opens an up-to-date persistent index of 10,000 and 100,000
+// synthetic passages, as ask and serve do when the documents have not
+// changed.
+func BenchmarkLoad(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		src := Docs([]corpus.Document{syntheticDoc(b, n)})
+		src.Load = func() (corpus.Result, error) { return corpus.Result{}, errors.New("loaded the documents") }
+		dir := filepath.Join(b.TempDir(), "index")
+		if _, err := Build(context.Background(), Docs([]corpus.Document{syntheticDoc(b, n)}), Config{Path: dir}); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				e, err := OpenSource(context.Background(), src, Config{Path: dir})
+				if err != nil || !e.Stats().Loaded {
+					b.Fatalf("open: %v", err)
+				}
+			}
+		})
+	}
 }

@@ -17,14 +17,23 @@
 //
 // search.go runs the stages; tuning.go holds every tuning constant, by
 // stage, with its reason; calibrate.go fits the decision's thresholds.
+//
+// Opening an engine is a pipeline too: each passage is analyzed on its own
+// (derive.go: its terms and topic candidates), the corpus-wide structures
+// are made from that per-passage data (lexical.go, topics.go), and the
+// passages are embedded (vectors.go). A persistent index (persist.go,
+// snapshot.go) keeps all of it in one file, so a later process loads it
+// without analyzing or embedding anything, and a rebuild analyzes and
+// embeds only new passages.
 package retrieval
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
-	"runtime"
-	"sync"
 
 	chromem "github.com/philippgille/chromem-go"
 
@@ -42,8 +51,58 @@ type Config struct {
 	// Embedder embeds passages and questions; nil means NewLocal().
 	Embedder Embedder
 	// Path is the folder of the persistent index; empty keeps the index in
-	// memory only.
+	// memory only. It must not exist, be empty, or hold a quotebot index:
+	// anything else is refused with ErrNotIndex.
 	Path string
+}
+
+// Source is a set of documents that Open may not need to read. When the
+// persistent index was built from a source with the same Key (by the same
+// embedder and the same version of quotebot's analysis), Open loads the
+// passages from the index and never calls Load.
+type Source struct {
+	// Key identifies the documents: two sources with one key must give the
+	// same documents. Empty means unknown; Load is then always called.
+	Key string
+	// Load reads the documents. The files it skipped (Result.Skipped) are
+	// recorded with the index, so that Stats lists them when it loads.
+	Load func() (corpus.Result, error)
+}
+
+// Docs is the Source of documents already loaded; its key is a hash of
+// everything Open takes from them.
+func Docs(docs []corpus.Document) Source {
+	h := sha256.New()
+	field := func(s string) {
+		h.Write(binary.LittleEndian.AppendUint64(nil, uint64(len(s))))
+		h.Write([]byte(s))
+	}
+	num := func(n int) { h.Write(binary.LittleEndian.AppendUint64(nil, uint64(n))) }
+	for _, d := range docs {
+		field(d.ID)
+		field(d.Title)
+		field(d.Date)
+		field(d.URL)
+		num(len(d.Passages))
+		for _, p := range d.Passages {
+			field(p.ID)
+			field(p.DocID)
+			field(p.Title)
+			field(p.Date)
+			num(p.Paragraph)
+			num(p.Part)
+			field(p.Text)
+			field(p.Section)
+			field(p.Context)
+			field(p.URL)
+			num(len(p.Sentences))
+			for _, s := range p.Sentences {
+				num(s.Start)
+				num(s.End)
+			}
+		}
+	}
+	return Source{Key: "passages:" + hex.EncodeToString(h.Sum(nil)), Load: func() (corpus.Result, error) { return corpus.Result{Docs: docs}, nil }}
 }
 
 // Engine answers questions about a fixed set of passages. It is safe for
@@ -64,26 +123,102 @@ type Engine struct {
 
 // Stats says how Open got the index.
 type Stats struct {
-	// Loaded is true when an up-to-date persistent index was loaded as is.
+	// Loaded is true when an up-to-date persistent index was loaded (Open)
+	// or found (Build) as is.
 	Loaded bool
+	// Passages is the number of passages indexed.
+	Passages int
+	// Documents is the number of documents read, and Skipped the files that
+	// could not be, as Source.Load said when the index was built.
+	Documents int
+	Skipped   []corpus.Skipped
 	// Embedded counts the passages Open embedded.
 	Embedded int
 	// Reused counts the vectors Open took from the previous index instead of
 	// embedding them again.
 	Reused int
+	// Analyzed counts the passages whose text Open analyzed; the others'
+	// terms and topic candidates came from the previous index.
+	Analyzed int
+	// Reason says why a persistent index was built rather than loaded
+	// ("there is no index yet", "the documents changed: 3 new passages, 1
+	// gone"); empty when it was loaded or there is none.
+	Reason string
 }
 
 // Open builds or loads the index of docs' passages. With cfg.Path set it
 // loads the index there when it was built from the same passages with the
-// same embedder, and otherwise builds a new one beside it (reusing the
+// same embedder, and otherwise builds a new one (reusing the analysis and
 // vectors of unchanged passages) and swaps it in, so a process killed
 // mid-build leaves the previous index usable.
 func Open(ctx context.Context, docs []corpus.Document, cfg Config) (*Engine, error) {
-	e := &Engine{emb: cfg.Embedder, an: newAnalyzer(), byID: map[string]int{}, thresholds: DefaultThresholds}
-	if e.emb == nil {
-		e.emb = NewLocal()
+	return OpenSource(ctx, Docs(docs), cfg)
+}
+
+// OpenSource is Open for documents that are read only when the persistent
+// index was not built from them (see Source).
+func OpenSource(ctx context.Context, src Source, cfg Config) (*Engine, error) {
+	e := newEngine(cfg.Embedder)
+	if cfg.Path != "" {
+		return e.openPersistent(ctx, src, cfg.Path)
 	}
-	for _, d := range docs {
+	res, err := src.Load()
+	if err != nil {
+		return nil, err
+	}
+	if err := e.setPassages(res); err != nil {
+		return nil, err
+	}
+	data := make([]passageData, len(e.passages))
+	all := make([]int, len(data))
+	for i := range all {
+		all[i] = i
+	}
+	tb := newTables()
+	if err := e.an.analyzeAll(ctx, e.passages, all, data, tb); err != nil {
+		return nil, err
+	}
+	e.stats.Analyzed = len(data)
+	e.derive(tb.terms.finish(data), tb.words.terms, data)
+	var vecs []float32
+	dim, err := e.streamVectors(ctx, nil, func(i int, vec []float32) error {
+		if vecs == nil {
+			vecs = make([]float32, len(e.passages)*len(vec))
+		}
+		copy(vecs[i*len(vec):], vec)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if e.col, err = e.newCollection(ctx, e.passages, vecs, dim); err != nil {
+		return nil, err
+	}
+	e.dim = dim
+	e.stats.Passages = len(e.passages)
+	return e, nil
+}
+
+// Build brings the persistent index at cfg.Path up to date with src, as
+// Open would, without loading it for answering.
+func Build(ctx context.Context, src Source, cfg Config) (Stats, error) {
+	if cfg.Path == "" {
+		return Stats{}, errors.New("build an index: no path given")
+	}
+	return newEngine(cfg.Embedder).buildPersistent(ctx, src, cfg.Path)
+}
+
+func newEngine(emb Embedder) *Engine {
+	if emb == nil {
+		emb = NewLocal()
+	}
+	return &Engine{emb: emb, an: newAnalyzer(), byID: map[string]int{}, thresholds: DefaultThresholds}
+}
+
+// setPassages takes the passages of the documents read, each ID once.
+func (e *Engine) setPassages(res corpus.Result) error {
+	e.stats.Documents, e.stats.Skipped = len(res.Docs), res.Skipped
+	for _, d := range res.Docs {
 		for _, p := range d.Passages {
 			if _, dup := e.byID[p.ID]; dup {
 				continue
@@ -93,25 +228,22 @@ func Open(ctx context.Context, docs []corpus.Document, cfg Config) (*Engine, err
 		}
 	}
 	if len(e.passages) == 0 {
-		return nil, ErrNoPassages
+		return ErrNoPassages
 	}
-	texts := make([]string, len(e.passages))
-	for i, p := range e.passages {
-		texts[i] = indexText(p) // structure: Context + Text, see indextext.go
-	}
-	e.lex = newLexIndex(e.an, texts)
-	e.topics = e.findTopics()
+	return nil
+}
 
-	var err error
-	if cfg.Path == "" {
-		e.col, e.dim, err = e.buildCollection(ctx, chromem.NewDB(), nil)
-	} else {
-		err = e.openPersistent(ctx, cfg.Path)
+// derive makes the corpus-wide structures from per-passage data whose
+// term ids index terms and topic words index words.
+func (e *Engine) derive(terms, words []string, data []passageData) {
+	start, docs, tfs := buildPostings(len(terms), data)
+	lens := make([]int32, len(data))
+	cands := make([]topicCands, len(data))
+	for i, d := range data {
+		lens[i], cands[i] = d.length, d.topics
 	}
-	if err != nil {
-		return nil, err
-	}
-	return e, nil
+	e.lex = newLexIndex(terms, start, docs, tfs, lens)
+	e.topics = e.findTopics(cands, words)
 }
 
 // Len is the number of passages indexed.
@@ -133,92 +265,27 @@ func (e *Engine) embedFunc() chromem.EmbeddingFunc {
 	return func(ctx context.Context, text string) ([]float32, error) { return e.emb.Embed(ctx, text) }
 }
 
-// buildCollection embeds every passage (taking vectors from reuse when it has
-// the passage's ID) into a new collection of db, whose metadata records the
-// embedder's ID and dimension.
-func (e *Engine) buildCollection(ctx context.Context, db *chromem.DB, reuse map[string][]float32) (*chromem.Collection, int, error) {
-	vecs := make([][]float32, len(e.passages))
-	var todo []int
-	for i, p := range e.passages {
-		if v, ok := reuse[p.ID]; ok {
-			vecs[i] = v
-			e.stats.Reused++
-			continue
-		}
-		todo = append(todo, i)
-	}
-	e.stats.Embedded = len(todo)
-	if err := e.embedAll(ctx, todo, vecs); err != nil {
-		return nil, 0, err
-	}
-	dim := len(vecs[0])
+// newCollection puts every passage into a new in-memory chromem-go
+// collection with its vector, vecs[i*dim:(i+1)*dim], without copying it
+// (the vectors are already normalized, see streamVectors). Passages keep
+// their text in the engine, so chromem-go holds only IDs and vectors.
+func (e *Engine) newCollection(ctx context.Context, passages []corpus.Passage, vecs []float32, dim int) (*chromem.Collection, error) {
 	meta := map[string]string{"embedder": e.emb.ID(), "dim": fmt.Sprint(dim)}
-	col, err := db.CreateCollection(collectionName, meta, e.embedFunc())
+	col, err := chromem.NewDB().CreateCollection(collectionName, meta, e.embedFunc())
 	if err != nil {
-		return nil, 0, fmt.Errorf("create collection: %w", err)
+		return nil, fmt.Errorf("create collection: %w", err)
 	}
-	cdocs := make([]chromem.Document, len(e.passages))
-	for i, p := range e.passages {
-		if len(vecs[i]) != dim || dim == 0 {
-			return nil, 0, fmt.Errorf("embedder %s returned vectors of %d and %d dimensions", e.emb.ID(), dim, len(vecs[i]))
-		}
-		cdocs[i] = chromem.Document{ID: p.ID, Embedding: vecs[i], Content: p.Text, Metadata: passageMetadata(p)}
-	}
-	if err := col.AddDocuments(ctx, cdocs, runtime.GOMAXPROCS(0)); err != nil {
-		return nil, 0, fmt.Errorf("add passages: %w", err)
-	}
-	return col, dim, nil
-}
-
-// embedAll embeds the passages numbered in todo into vecs, a few at a time.
-func (e *Engine) embedAll(ctx context.Context, todo []int, vecs [][]float32) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	work := make(chan int)
-	errs := make(chan error, 1)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0)*2, max(len(todo), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				v, err := e.emb.Embed(ctx, indexText(e.passages[i])) // structure: see indextext.go
-				if err != nil {
-					select {
-					case errs <- fmt.Errorf("embed passage %s ¶%d: %w", e.passages[i].DocID, e.passages[i].Paragraph, err):
-					default:
-					}
-					cancel()
-					continue
-				}
-				vecs[i] = v
-			}
-		}()
-	}
-feed:
-	for _, i := range todo {
-		select {
-		case work <- i:
-		case <-ctx.Done():
-			break feed
+	// One goroutine: AddDocuments would start one per document, and two
+	// that add at once contend for the collection's lock more than they
+	// gain.
+	for i, p := range passages {
+		v := vecs[i*dim : (i+1)*dim : (i+1)*dim]
+		if err := col.AddDocument(ctx, chromem.Document{ID: p.ID, Embedding: v}); err != nil {
+			return nil, fmt.Errorf("add passage %s: %w", p.ID, err)
 		}
 	}
-	close(work)
-	wg.Wait()
-	select {
-	case err := <-errs:
-		return err
-	default:
+	if col.Count() != len(passages) {
+		return nil, fmt.Errorf("the collection holds %d passages, want %d", col.Count(), len(passages))
 	}
-	return ctx.Err()
-}
-
-func passageMetadata(p corpus.Passage) map[string]string {
-	return map[string]string{
-		"doc":       p.DocID,
-		"title":     p.Title,
-		"date":      p.Date,
-		"paragraph": fmt.Sprint(p.Paragraph),
-		"part":      fmt.Sprint(p.Part),
-	}
+	return col, nil
 }

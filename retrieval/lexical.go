@@ -13,8 +13,15 @@ const (
 	bm25B  = 0.75
 )
 
-// lexIndex is an inverted index of passages' exact terms for BM25 ranking,
-// with each passage's sorted term IDs for coverage checks.
+// maxTF caps a term's count in one passage, which is stored in 16 bits;
+// BM25's term-frequency part has long saturated by then.
+const maxTF = math.MaxUint16
+
+// lexIndex is an inverted index of passages' exact terms for BM25 ranking
+// and coverage checks. Its arrays are what the snapshot stores, so loading
+// it is reading them: terms is the sorted vocabulary, and the passages that
+// contain terms[t] are docs[start[t]:start[t+1]], ascending, each with its
+// count in tfs.
 type lexIndex struct {
 	// refKinds are the kinds of numbered reference the passages use
 	// ("ref:articl#"), see numberedRefs.
@@ -23,50 +30,32 @@ type lexIndex struct {
 	// spelling correction.
 	wordsByLen map[int][]string
 	ids        map[string]int32
-	postings   [][]posting
-	docTerms   [][]int32
-	lens       []int32
-	avgLen     float64
+	terms      []string
+	start      []uint32
+	docs       []int32
+	tfs        []uint16
+	// lens are the passages' numbers of content words.
+	lens   []int32
+	avgLen float64
 }
 
-type posting struct {
-	doc int32
-	tf  int32
-}
-
-// newLexIndex indexes the exact terms (forms and multi-word lemmas) of texts;
-// passage i of the result is texts[i].
-func newLexIndex(a *analyzer, texts []string) *lexIndex {
-	ix := &lexIndex{ids: map[string]int32{}, lens: make([]int32, len(texts)), docTerms: make([][]int32, len(texts))}
-	var total int64
-	tf := map[int32]int32{}
-	for i, text := range texts {
-		clear(tf)
-		n := a.exactTerms(text, func(term string) {
-			id, ok := ix.ids[term]
-			if !ok {
-				id = int32(len(ix.postings))
-				ix.ids[term] = id
-				ix.postings = append(ix.postings, nil)
-			}
-			tf[id]++
-		})
-		ix.lens[i] = int32(n)
-		total += int64(n)
-		terms := make([]int32, 0, len(tf))
-		for id, c := range tf {
-			ix.postings[id] = append(ix.postings[id], posting{doc: int32(i), tf: c})
-			terms = append(terms, id)
-		}
-		slices.Sort(terms)
-		ix.docTerms[i] = terms
+// newLexIndex makes the index of the postings given (see lexIndex) and
+// derives its look-up tables.
+func newLexIndex(terms []string, start []uint32, docs []int32, tfs []uint16, lens []int32) *lexIndex {
+	ix := &lexIndex{terms: terms, start: start, docs: docs, tfs: tfs, lens: lens, ids: make(map[string]int32, len(terms))}
+	for i, t := range terms {
+		ix.ids[t] = int32(i)
 	}
-	if len(texts) > 0 {
-		ix.avgLen = float64(total) / float64(len(texts))
+	var total int64
+	for _, n := range lens {
+		total += int64(n)
+	}
+	if len(lens) > 0 {
+		ix.avgLen = float64(total) / float64(len(lens))
 	}
 	ix.indexWords()
 	ix.refKinds = map[string]bool{}
-	for term := range ix.ids {
+	for _, term := range terms {
 		if kind, _, ok := strings.Cut(term, "#"); ok && strings.HasPrefix(term, refPrefix) {
 			ix.refKinds[kind+"#"] = true
 		}
@@ -74,11 +63,67 @@ func newLexIndex(a *analyzer, texts []string) *lexIndex {
 	return ix
 }
 
+// buildPostings inverts the passages' term lists (ids below nTerms,
+// ascending) into postings in passage order.
+func buildPostings(nTerms int, data []passageData) (start []uint32, docs []int32, tfs []uint16) {
+	start = make([]uint32, nTerms+1)
+	for _, d := range data {
+		for _, t := range d.terms {
+			start[t+1]++
+		}
+	}
+	for t := range nTerms {
+		start[t+1] += start[t]
+	}
+	docs = make([]int32, start[nTerms])
+	tfs = make([]uint16, start[nTerms])
+	next := slices.Clone(start[:nTerms])
+	for i, d := range data {
+		for k, t := range d.terms {
+			docs[next[t]] = int32(i)
+			tfs[next[t]] = d.tfs[k]
+			next[t]++
+		}
+	}
+	return start, docs, tfs
+}
+
+// passageTerms is the inverse of buildPostings: each passage's term ids,
+// ascending, with their counts.
+func (ix *lexIndex) passageTerms() []passageData {
+	n := len(ix.lens)
+	count := make([]int32, n)
+	for _, d := range ix.docs {
+		count[d]++
+	}
+	out := make([]passageData, n)
+	ids := make([]uint32, len(ix.docs))
+	tfs := make([]uint16, len(ix.docs))
+	off := 0
+	for i := range out {
+		c := int(count[i])
+		out[i] = passageData{terms: ids[off : off : off+c], tfs: tfs[off : off : off+c], length: ix.lens[i]}
+		off += c
+	}
+	for t := range len(ix.terms) {
+		for p := ix.start[t]; p < ix.start[t+1]; p++ {
+			d := &out[ix.docs[p]]
+			d.terms = append(d.terms, uint32(t))
+			d.tfs = append(d.tfs, ix.tfs[p])
+		}
+	}
+	return out
+}
+
 // exactTerms calls emit for every exact term of text: each content word's
 // forms, each multi-word lemma, the initials of its acronyms and names, and
 // its numbered references. It returns the number of content words.
 func (a *analyzer) exactTerms(text string, emit func(term string)) int {
-	toks := tokenize(text)
+	return a.exactTermsOf(text, tokenize(text), emit)
+}
+
+// exactTermsOf is exactTerms of text tokenized as toks.
+func (a *analyzer) exactTermsOf(text string, toks []token, emit func(term string)) int {
 	n := 0
 	for _, t := range toks {
 		if isStopword(t.word) {
@@ -100,22 +145,26 @@ func (a *analyzer) exactTerms(text string, emit func(term string)) int {
 // N is the number of indexed passages.
 func (ix *lexIndex) N() int { return len(ix.lens) }
 
-// df is the number of passages that contain term.
-func (ix *lexIndex) df(term string) int {
+// postings returns the passages that contain term and their counts.
+func (ix *lexIndex) postings(term string) ([]int32, []uint16) {
 	id, ok := ix.ids[term]
 	if !ok {
-		return 0
+		return nil, nil
 	}
-	return len(ix.postings[id])
+	a, b := ix.start[id], ix.start[id+1]
+	return ix.docs[a:b], ix.tfs[a:b]
+}
+
+// df is the number of passages that contain term.
+func (ix *lexIndex) df(term string) int {
+	docs, _ := ix.postings(term)
+	return len(docs)
 }
 
 // has reports whether passage doc contains term.
 func (ix *lexIndex) has(doc int, term string) bool {
-	id, ok := ix.ids[term]
-	if !ok {
-		return false
-	}
-	_, found := slices.BinarySearch(ix.docTerms[doc], id)
+	docs, _ := ix.postings(term)
+	_, found := slices.BinarySearch(docs, int32(doc))
 	return found
 }
 
@@ -130,19 +179,16 @@ func (ix *lexIndex) idf(df int) float64 {
 // every passage that contains term, recording first-touched passages in
 // touched.
 func (ix *lexIndex) score(term string, weight, idf float64, acc []float64, touched *[]int32) {
-	id, ok := ix.ids[term]
-	if !ok {
-		return
-	}
-	for _, p := range ix.postings[id] {
-		tf := float64(p.tf)
-		norm := tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*float64(ix.lens[p.doc])/ix.avgLen))
+	docs, tfs := ix.postings(term)
+	for k, doc := range docs {
+		tf := float64(tfs[k])
+		norm := tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*float64(ix.lens[doc])/ix.avgLen))
 		s := weight * idf * norm
-		if acc[p.doc] == 0 {
-			*touched = append(*touched, p.doc)
+		if acc[doc] == 0 {
+			*touched = append(*touched, doc)
 		}
-		if s > acc[p.doc] {
-			acc[p.doc] = s
+		if s > acc[doc] {
+			acc[doc] = s
 		}
 	}
 }

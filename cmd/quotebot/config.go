@@ -2,11 +2,16 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
+	"hash/crc32"
 	"io"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -33,11 +38,13 @@ type engineConfig struct {
 	Model      string
 	URL        string
 	APIKey     string
-	// onLoad, when set, is called with the documents read and the files
-	// skipped once the corpus folder is read, before the index is opened
-	// (also when no document could be read); an error it returns stops the
-	// opening. Commands set it to report skipped files.
-	onLoad func(corpus.Result) error
+	// onLoad, when set, is called with the number of documents read and the
+	// files skipped once the corpus folder is read, before the index is
+	// built (also when no document could be read), or, when the index was
+	// up to date and the corpus was not read, with what the index recorded;
+	// an error it returns stops the opening. Commands set it to report
+	// skipped files.
+	onLoad func(scanned) error
 }
 
 // engineFlags registers --corpus, --db, --embedder, --embed-model and
@@ -143,13 +150,14 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 }
 
 // loadCorpus reads the documents of c.Corpus (a folder, or one document),
-// or the built-in statement, and hands them to c.onLoad. Files of a folder
-// that cannot be read are skipped; one document given alone must be read.
-func loadCorpus(c engineConfig) ([]corpus.Document, error) {
+// or the built-in statement, and tells c.onLoad what it read. Files of a
+// folder that cannot be read are skipped; one document given alone must be
+// read.
+func loadCorpus(c engineConfig) (corpus.Result, error) {
 	res, err := scanCorpus(c)
 	if c.onLoad != nil && (len(res.Docs) > 0 || len(res.Skipped) > 0) {
-		if herr := c.onLoad(res); herr != nil && err == nil {
-			return nil, herr
+		if herr := c.onLoad(scanned{documents: len(res.Docs), skipped: res.Skipped}); herr != nil && err == nil {
+			return corpus.Result{}, herr
 		}
 	}
 	if err != nil {
@@ -157,9 +165,16 @@ func loadCorpus(c engineConfig) ([]corpus.Document, error) {
 		if name == "" {
 			name = "built-in corpus"
 		}
-		return nil, fmt.Errorf("load %s: %w", name, err)
+		return corpus.Result{}, fmt.Errorf("load %s: %w", name, err)
 	}
-	return res.Docs, nil
+	return res, nil
+}
+
+// scanned is what reading the corpus found: the number of documents read
+// and the files skipped.
+type scanned struct {
+	documents int
+	skipped   []corpus.Skipped
 }
 
 func scanCorpus(c engineConfig) (corpus.Result, error) {
@@ -182,24 +197,134 @@ func isDocument(path string) bool {
 	return slices.Contains(corpus.Extensions, strings.ToLower(filepath.Ext(path)))
 }
 
-// openEngine loads the corpus and opens (or builds) its index.
+// openEngine opens the index of the corpus, building it when it is missing
+// or out of date; the documents are read only then (see engineSource).
 func openEngine(ctx context.Context, c engineConfig) (*retrieval.Engine, error) {
-	if err := c.Validate(); err != nil {
+	cfg, src, read, err := c.retrievalConfig()
+	if err != nil {
 		return nil, err
+	}
+	eng, err := retrieval.OpenSource(ctx, src, cfg)
+	if err != nil {
+		return nil, indexError(c.DB, err)
+	}
+	if err := c.reportIndexed(*read, eng.Stats()); err != nil {
+		return nil, err
+	}
+	return eng, nil
+}
+
+// buildIndex brings the index of the corpus up to date without loading it.
+func buildIndex(ctx context.Context, c engineConfig) (retrieval.Stats, string, error) {
+	cfg, src, read, err := c.retrievalConfig()
+	if err != nil {
+		return retrieval.Stats{}, "", err
+	}
+	st, err := retrieval.Build(ctx, src, cfg)
+	if err != nil {
+		return st, "", indexError(c.DB, err)
+	}
+	if err := c.reportIndexed(*read, st); err != nil {
+		return st, "", err
+	}
+	return st, cfg.Embedder.ID(), nil
+}
+
+// reportIndexed tells c.onLoad what the index recorded of the corpus when
+// the corpus itself was not read (read is false): the index was up to date.
+func (c engineConfig) reportIndexed(read bool, st retrieval.Stats) error {
+	if read || c.onLoad == nil || st.Documents == 0 && len(st.Skipped) == 0 {
+		return nil
+	}
+	return c.onLoad(scanned{documents: st.Documents, skipped: st.Skipped})
+}
+
+// indexError words an error of opening the index at db; a path that is not
+// a place for an index is named in the error itself.
+func indexError(db string, err error) error {
+	if errors.Is(err, retrieval.ErrNotIndex) {
+		return err
+	}
+	return fmt.Errorf("open index %s: %w", db, err)
+}
+
+// retrievalConfig validates c and returns the embedder and the index path,
+// the documents' source, and whether the source was read, which is known
+// once the index is opened.
+func (c engineConfig) retrievalConfig() (retrieval.Config, retrieval.Source, *bool, error) {
+	if err := c.Validate(); err != nil {
+		return retrieval.Config{}, retrieval.Source{}, nil, err
 	}
 	emb, err := newEmbedder(c)
 	if err != nil {
-		return nil, err
+		return retrieval.Config{}, retrieval.Source{}, nil, err
 	}
-	docs, err := loadCorpus(c)
-	if err != nil {
-		return nil, err
+	src := engineSource(c)
+	read := new(bool)
+	load := src.Load
+	src.Load = func() (corpus.Result, error) {
+		*read = true
+		return load()
 	}
-	eng, err := retrieval.Open(ctx, docs, retrieval.Config{Embedder: emb, Path: c.DB})
-	if err != nil {
-		return nil, fmt.Errorf("open index %s: %w", c.DB, err)
+	return retrieval.Config{Embedder: emb, Path: c.DB}, src, read, nil
+}
+
+// engineSource is the corpus of c as a retrieval.Source: its key covers the
+// options that shape passages and every document file's path, size and
+// bytes, so an index built from the same files loads without parsing them.
+// The bytes count through two CRC-32s (Castagnoli and IEEE, 64 bits
+// together), which the processor computes at memory speed: the key detects
+// changes, not forgeries, which need no detecting since whoever can edit
+// the documents can edit the index. A file that cannot be read leaves the
+// key empty, and loadCorpus reports it.
+func engineSource(c engineConfig) retrieval.Source {
+	src := retrieval.Source{Load: func() (corpus.Result, error) { return loadCorpus(c) }}
+	h := sha256.New()
+	fmt.Fprintf(h, "quotebot-corpus/1\x00max-passage=%d\x00", c.MaxPassage)
+	fsys, root := corpus.Seed(), "."
+	switch {
+	case c.Corpus == "":
+		fmt.Fprint(h, "seed\x00")
+	case isDocument(c.Corpus) && !isDir(c.Corpus):
+		fsys, root = os.DirFS(filepath.Dir(c.Corpus)), filepath.Base(c.Corpus)
+		fmt.Fprint(h, "file\x00")
+	default:
+		fsys = os.DirFS(c.Corpus)
+		fmt.Fprint(h, "folder\x00")
 	}
-	return eng, nil
+	// Every file with a document's extension or an unsupported one (which
+	// corpus.Scan lists as skipped) counts, hidden ones too: a superset of
+	// what corpus.Scan reads, so no change goes unseen.
+	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		ext := strings.ToLower(path.Ext(p))
+		if d.IsDir() || !slices.Contains(corpus.Extensions, ext) && !slices.Contains(corpus.Unsupported, ext) {
+			return nil
+		}
+		f, err := fsys.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		c, ieee := crc32.New(crc32.MakeTable(crc32.Castagnoli)), crc32.NewIEEE()
+		n, err := io.Copy(io.MultiWriter(c, ieee), f)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00%08x%08x\x00", p, n, c.Sum32(), ieee.Sum32())
+		return nil
+	})
+	if err == nil {
+		src.Key = "files:" + hex.EncodeToString(h.Sum(nil))
+	}
+	return src
+}
+
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }
 
 // newEmbedder returns the embedder c names; it makes no network call.

@@ -9,12 +9,14 @@ import (
 
 const indexUsage = `Usage: quotebot index [--strict] [--corpus DIR] [--db PATH]
 
-Builds the persistent index of the documents (or checks it is up to date).
-ask, eval and serve load it and rebuild it when the documents or the
-embedder changed. Files that cannot be read (an unsupported format such as
-.pdf or .docx, not UTF-8, over 50 MiB, empty, unreadable) are skipped and
-listed on stderr as "path: reason"; the others are indexed. With --strict,
-any skipped file is an error (exit status 1) and nothing is indexed.
+Builds the persistent index of the documents (or checks it is up to date
+and whole). ask, eval and serve load it and rebuild it when the documents
+or the embedder changed. --db must be a new or empty folder or an index
+quotebot wrote; anything else is refused and left as it is. Files that
+cannot be read (an unsupported format such as .pdf or .docx, not UTF-8,
+over 50 MiB, empty, unreadable) are skipped and listed on stderr as "path:
+reason"; the others are indexed. With --strict, any skipped file is an
+error (exit status 1) and nothing is indexed.
 
 Flags:
 `
@@ -35,15 +37,14 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	cfg.onLoad = listSkipped(stderr, cfg.Corpus, *strict)
-	eng, err := openEngine(ctx, *cfg)
+	st, embedder, err := buildIndex(ctx, *cfg)
 	if err != nil {
 		return err
 	}
-	st := eng.Stats()
 	if st.Loaded {
-		fmt.Fprintf(stdout, "index of %d passages in %s is up to date (%s)\n", eng.Len(), cfg.DB, eng.EmbedderID())
+		fmt.Fprintf(stdout, "index of %d passages in %s is up to date (%s)\n", st.Passages, cfg.DB, embedder)
 		return nil
 	}
-	fmt.Fprintf(stdout, "indexed %d passages with %s in %s (%d embedded, %d reused)\n", eng.Len(), eng.EmbedderID(), cfg.DB, st.Embedded, st.Reused)
+	fmt.Fprintf(stdout, "indexed %d passages with %s in %s (%d embedded, %d reused): %s\n", st.Passages, embedder, cfg.DB, st.Embedded, st.Reused, st.Reason)
 	return nil
 }

@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -498,6 +500,71 @@ func TestServeFailedStartStopsIndexBuild(t *testing.T) {
 	}
 }
 
+// treeState records the names, modes, modification times and contents
+// hashes of everything under root.
+func treeState(t *testing.T, root string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		state := fmt.Sprintf("%v %d", info.Mode(), info.ModTime().UnixNano())
+		if info.Mode().IsRegular() {
+			f, err := os.Open(p)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			h := sha256.New()
+			if _, err := io.Copy(h, f); err != nil {
+				return err
+			}
+			state += fmt.Sprintf(" %x", h.Sum(nil))
+		}
+		out[p] = state
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestDBNotAnIndex gives --db what is not a place for an index: the
+// command fails with one line naming the path, and nothing changes.
+func TestDBNotAnIndex(t *testing.T) {
+	root := t.TempDir()
+	docs := filepath.Join(root, "docs")
+	os.Mkdir(docs, 0o755)
+	os.WriteFile(filepath.Join(docs, "minutes.txt"), []byte("The council approved the library budget.\n"), 0o644)
+	file := filepath.Join(root, "file")
+	os.WriteFile(file, []byte("data"), 0o644)
+	for _, args := range [][]string{
+		{"index", "--corpus", docs, "--db", docs},
+		{"ask", "--corpus", docs, "--db", docs, "library"},
+		{"index", "--corpus", docs, "--db", file},
+	} {
+		before := treeState(t, root)
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), args, nil, &out, &errOut, func(string) string { return "" })
+		db := args[len(args)-1]
+		if args[0] == "ask" {
+			db = args[len(args)-2]
+		}
+		if code != 1 || strings.Count(errOut.String(), "\n") != 1 || !strings.Contains(errOut.String(), db) || !strings.Contains(errOut.String(), "not a quotebot index") {
+			t.Errorf("%v: exit %d, stderr %q; want 1 and one line naming %s", args, code, errOut.String(), db)
+		}
+		if after := treeState(t, root); !maps.Equal(before, after) {
+			t.Errorf("%v changed the folder", args)
+		}
+	}
+}
+
 func TestEvalVerbosePrintsTuning(t *testing.T) {
 	code, out, errOut := runCLI(t, "", "eval", "-v", "../../testdata/seed-questions.jsonl")
 	if code != 0 {
@@ -507,6 +574,24 @@ func TestEvalVerbosePrintsTuning(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("eval -v output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestAskWritesNothing checks that ask, once index has built the index,
+// only reads the index folder.
+func TestAskWritesNothing(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "index")
+	getenv := func(string) string { return "" }
+	if code := run(context.Background(), []string{"index", "--db", db}, nil, io.Discard, io.Discard, getenv); code != 0 {
+		t.Fatalf("index exit %d", code)
+	}
+	before := treeState(t, db)
+	var errOut bytes.Buffer
+	if code := run(context.Background(), []string{"ask", "--db", db, "fisheries"}, nil, io.Discard, &errOut, getenv); code != 0 || errOut.Len() > 0 {
+		t.Fatalf("ask exit %d, stderr %q", code, errOut.String())
+	}
+	if after := treeState(t, db); !maps.Equal(before, after) {
+		t.Fatalf("ask changed the index folder:\n%v\n%v", before, after)
 	}
 }
 

@@ -240,7 +240,8 @@ func (s *server) Open(ctx context.Context) error {
 		}
 		s.engine.set(eng, err)
 		if err == nil {
-			s.logger.Info("index ready", "passages", eng.Len())
+			st := eng.Stats()
+			s.logger.Info("index ready", "passages", eng.Len(), "loaded", st.Loaded, "embedded", st.Embedded, "reused", st.Reused, "reason", st.Reason)
 		}
 	}()
 

@@ -22,9 +22,9 @@ import (
 
 // warnSkipped is the onLoad of ask and eval: one line on w when files were
 // skipped and some documents were read (when none were, the error says why).
-func warnSkipped(w io.Writer, command string) func(corpus.Result) error {
-	return func(res corpus.Result) error {
-		if n := len(res.Skipped); n > 0 && len(res.Docs) > 0 {
+func warnSkipped(w io.Writer, command string) func(scanned) error {
+	return func(res scanned) error {
+		if n := len(res.skipped); n > 0 && res.documents > 0 {
 			fmt.Fprintf(w, "quotebot %s: warning: %d %s could not be read and %s skipped (quotebot index lists them)\n",
 				command, n, plural(n, "file", "files"), plural(n, "was", "were"))
 		}
@@ -36,15 +36,15 @@ func warnSkipped(w io.Writer, command string) func(corpus.Result) error {
 // "path: reason", its path joined to the corpus folder dir; with strict, an
 // error when any was skipped, so no index is built from part of the
 // documents.
-func listSkipped(w io.Writer, dir string, strict bool) func(corpus.Result) error {
-	return func(res corpus.Result) error {
-		for _, s := range res.Skipped {
+func listSkipped(w io.Writer, dir string, strict bool) func(scanned) error {
+	return func(res scanned) error {
+		for _, s := range res.skipped {
 			if dir != "" {
 				s.Path = filepath.Join(dir, filepath.FromSlash(s.Path))
 			}
 			fmt.Fprintln(w, s)
 		}
-		if n := len(res.Skipped); strict && n > 0 {
+		if n := len(res.skipped); strict && n > 0 {
 			return fmt.Errorf("%d %s could not be read (--strict); nothing was indexed", n, plural(n, "file", "files"))
 		}
 		return nil
@@ -84,17 +84,17 @@ func newCorpusReport(reg prometheus.Registerer) *corpusReport {
 
 // record is serve's onLoad: it logs each skipped file and keeps the list
 // and the counts.
-func (r *corpusReport) record(logger *slog.Logger) func(corpus.Result) error {
-	return func(res corpus.Result) error {
-		for _, s := range res.Skipped {
+func (r *corpusReport) record(logger *slog.Logger) func(scanned) error {
+	return func(res scanned) error {
+		for _, s := range res.skipped {
 			logger.Warn("document skipped", "path", s.Path, "reason", s.Err.Error())
 		}
-		logger.Info("documents read", "loaded", len(res.Docs), "skipped", len(res.Skipped))
+		logger.Info("documents read", "loaded", res.documents, "skipped", len(res.skipped))
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		r.skipped = res.Skipped
-		r.loadedGauge.Set(float64(len(res.Docs)))
-		r.skippedGauge.Set(float64(len(res.Skipped)))
+		r.skipped = res.skipped
+		r.loadedGauge.Set(float64(res.documents))
+		r.skippedGauge.Set(float64(len(res.skipped)))
 		return nil
 	}
 }

@@ -222,3 +222,34 @@ func TestServeReportsSkipped(t *testing.T) {
 		t.Errorf("/readyz with no readable document = %d %q, want 503 naming minutes.pdf", code, body)
 	}
 }
+
+// TestSkippedReportedFromIndex: once the index is built, commands that load
+// it without reading the corpus report the skipped files it recorded, and a
+// new unreadable file is noticed.
+func TestSkippedReportedFromIndex(t *testing.T) {
+	dir := writeCorpus(t, mixedCorpus)
+	db := filepath.Join(t.TempDir(), "index")
+	getenv := func(string) string { return "" }
+	cli := func(args ...string) (int, string, string) {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), args, nil, &out, &errOut, getenv)
+		return code, out.String(), errOut.String()
+	}
+	if code, _, errOut := cli("index", "--corpus", dir, "--db", db); code != 0 {
+		t.Fatalf("index: exit %d: %s", code, errOut)
+	}
+	code, out, errOut := cli("index", "--corpus", dir, "--db", db)
+	if code != 0 || !strings.Contains(out, "up to date") || strings.Count(errOut, "\n") != len(mixedSkipped) || !strings.Contains(errOut, "minutes.pdf: unsupported format") {
+		t.Errorf("second index: exit %d, stdout %q, stderr %q; want up to date and the skipped files", code, out, errOut)
+	}
+	if code, _, errOut := cli("index", "--strict", "--corpus", dir, "--db", db); code != 1 || !strings.Contains(errOut, "(--strict)") {
+		t.Errorf("index --strict on an up-to-date index: exit %d, stderr %q", code, errOut)
+	}
+	if code, _, errOut := cli("ask", "--corpus", dir, "--db", db, "dredged?"); code != 0 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "warning: 3 files") {
+		t.Errorf("ask: exit %d, stderr %q, want one warning line", code, errOut)
+	}
+	os.WriteFile(filepath.Join(dir, "agenda.docx"), []byte("PK"), 0o644)
+	if code, out, errOut := cli("index", "--corpus", dir, "--db", db); code != 0 || strings.Contains(out, "up to date") || !strings.Contains(errOut, "agenda.docx: unsupported format") {
+		t.Errorf("index after a new .docx: exit %d, stdout %q, stderr %q; want it noticed", code, out, errOut)
+	}
+}

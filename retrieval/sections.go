@@ -1,0 +1,344 @@
+package retrieval
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"math"
+	"runtime"
+	"unsafe"
+
+	chromem "github.com/philippgille/chromem-go"
+
+	"github.com/quotebot/quotebot/corpus"
+)
+
+// Writing and reading the snapshot's sections (see snapshot.go). Reading
+// checks every number that indexes something, so a damaged file is an
+// error, never a crash.
+
+// writeSections writes the documents, passages, vocabulary, postings and
+// topic candidates (cands[i] are passage i's, their words numbered in
+// words).
+func (e *Engine) writeSections(w *snapWriter, cands []topicCands, words []string) {
+	n := len(e.passages)
+	var docIDs, titles, dates, urls []string
+	docOf := make([]uint32, n)
+	for i, p := range e.passages {
+		k := len(docIDs) - 1
+		if k < 0 || docIDs[k] != p.DocID || titles[k] != p.Title || dates[k] != p.Date || urls[k] != p.URL {
+			docIDs, titles, dates, urls = append(docIDs, p.DocID), append(titles, p.Title), append(dates, p.Date), append(urls, p.URL)
+		}
+		docOf[i] = uint32(len(docIDs) - 1)
+	}
+	w.begin(secDocs)
+	w.strings(docIDs)
+	w.strings(titles)
+	w.strings(dates)
+	w.strings(urls)
+	w.end()
+
+	ids, texts := make([]string, n), make([]string, n)
+	sections, contexts := make([]string, n), make([]string, n)
+	para, part := make([]uint32, n), make([]uint32, n)
+	sentStart := make([]uint32, n+1)
+	var spans []uint32
+	for i, p := range e.passages {
+		ids[i], texts[i], sections[i], contexts[i] = p.ID, p.Text, p.Section, p.Context
+		para[i], part[i] = uint32(p.Paragraph), uint32(p.Part)
+		for _, s := range p.Sentences {
+			spans = append(spans, uint32(s.Start), uint32(s.End))
+		}
+		sentStart[i+1] = uint32(len(spans) / 2)
+	}
+	w.begin(secPassages)
+	w.u32(uint32(n))
+	w.strings(ids)
+	putRaw(w, docOf)
+	putRaw(w, para)
+	putRaw(w, part)
+	w.strings(texts)
+	putRaw(w, sentStart)
+	putRaw(w, spans)
+	w.strings(sections)
+	w.strings(contexts)
+	w.end()
+
+	ix := e.lex
+	w.begin(secTerms)
+	w.strings(ix.terms)
+	w.end()
+	w.begin(secPostings)
+	w.u32(uint32(len(ix.terms)))
+	putRaw(w, ix.start)
+	w.u32(uint32(len(ix.docs)))
+	putRaw(w, ix.docs)
+	putRaw(w, ix.tfs)
+	w.u32(uint32(n))
+	putRaw(w, ix.lens)
+	w.end()
+
+	writeTopicCands(w, cands, words)
+}
+
+// writeTopicCands writes the passages' candidate topics: u32 n, the
+// offsets of each passage's packed candidates (n+1), the candidates, then
+// the table of their words. Words are renumbered in order of first use, so
+// the same passages always give the same bytes.
+func writeTopicCands(w *snapWriter, cands []topicCands, words []string) {
+	off := make([]uint32, len(cands)+1)
+	for i, c := range cands {
+		off[i+1] = off[i] + uint32(len(c))
+	}
+	renum := make([]uint32, len(words))
+	var table []string
+	w.begin(secTopics)
+	w.u32(uint32(len(cands)))
+	putRaw(w, off)
+	var buf topicCands
+	for _, c := range cands {
+		buf = append(buf[:0], c...)
+		buf.mapWords(func(id uint32) uint32 {
+			if renum[id] == 0 {
+				table = append(table, words[id])
+				renum[id] = uint32(len(table))
+			}
+			return renum[id] - 1
+		})
+		putRaw(w, buf)
+	}
+	w.strings(table)
+	w.end()
+}
+
+// damaged is the error for a section whose contents do not fit together.
+func damaged(section, why string) error {
+	return fmt.Errorf("%w: %s section: %s", errDamaged, section, why)
+}
+
+// readPassages reads the documents and passages sections: n passages.
+func readPassages(s *snapshot, n int) ([]corpus.Passage, error) {
+	r := s.section(secDocs)
+	docIDs, titles, dates, urls := r.strings(), r.strings(), r.strings(), r.strings()
+	if err := r.close(); err != nil {
+		return nil, err
+	}
+	if len(titles) != len(docIDs) || len(dates) != len(docIDs) || len(urls) != len(docIDs) {
+		return nil, damaged("documents", "tables of different lengths")
+	}
+
+	r = s.section(secPassages)
+	if got := r.count(1); got != n && r.err == nil {
+		return nil, damaged("passages", fmt.Sprintf("%d passages, the manifest says %d", got, n))
+	}
+	ids := r.strings()
+	docOf := getRaw[uint32](r, n)
+	para := getRaw[uint32](r, n)
+	part := getRaw[uint32](r, n)
+	texts := r.strings()
+	sentStart := getRaw[uint32](r, n+1)
+	var spans []uint32
+	if r.err == nil {
+		spans = getRaw[uint32](r, 2*int(sentStart[n]))
+	}
+	sections, contexts := r.strings(), r.strings()
+	if err := r.close(); err != nil {
+		return nil, err
+	}
+	if len(ids) != n || len(texts) != n || len(sections) != n || len(contexts) != n || sentStart[0] != 0 {
+		return nil, damaged("passages", "tables of different lengths")
+	}
+	sents := make([]corpus.Span, sentStart[n])
+	for k := range sents {
+		sents[k] = corpus.Span{Start: int(spans[2*k]), End: int(spans[2*k+1])}
+	}
+	out := make([]corpus.Passage, n)
+	for i := range out {
+		d := docOf[i]
+		a, b := sentStart[i], sentStart[i+1]
+		if int(d) >= len(docIDs) || a > b || b > sentStart[n] {
+			return nil, damaged("passages", "a number out of range")
+		}
+		ss := sents[a:b:b]
+		for _, sp := range ss {
+			if sp.Start > sp.End || sp.End > len(texts[i]) {
+				return nil, damaged("passages", "a sentence out of range")
+			}
+		}
+		out[i] = corpus.Passage{ID: ids[i], DocID: docIDs[d], Title: titles[d], Date: dates[d], URL: urls[d],
+			Paragraph: int(para[i]), Part: int(part[i]), Text: texts[i], Sentences: ss,
+			Section: sections[i], Context: contexts[i]}
+	}
+	return out, nil
+}
+
+// readLexIndex reads the vocabulary and postings of n passages.
+func readLexIndex(s *snapshot, n int) (*lexIndex, error) {
+	r := s.section(secTerms)
+	terms := r.strings()
+	if err := r.close(); err != nil {
+		return nil, err
+	}
+	r = s.section(secPostings)
+	nt := r.count(4)
+	start := getRaw[uint32](r, nt+1)
+	np := r.count(6)
+	docs := getRaw[int32](r, np)
+	tfs := getRaw[uint16](r, np)
+	nl := r.count(4)
+	lens := getRaw[int32](r, nl)
+	if err := r.close(); err != nil {
+		return nil, err
+	}
+	if nt != len(terms) || nl != n || start[0] != 0 || int(start[nt]) != np {
+		return nil, damaged("postings", "tables of different lengths")
+	}
+	for t := range nt {
+		a, b := start[t], start[t+1]
+		if a > b || int(b) > np {
+			return nil, damaged("postings", "a number out of range")
+		}
+		prev := int32(-1)
+		for _, d := range docs[a:b] {
+			if d <= prev || int(d) >= n {
+				return nil, damaged("postings", "a passage out of range or order")
+			}
+			prev = d
+		}
+	}
+	return newLexIndex(terms, start, docs, tfs, lens), nil
+}
+
+// readTopicCands reads the candidate topics of n passages whose texts
+// have the lengths textLen gives, and the table of their words.
+func readTopicCands(s *snapshot, n int, textLen func(i int) int) ([]topicCands, []string, error) {
+	r := s.section(secTopics)
+	if got := r.count(4); got != n && r.err == nil {
+		return nil, nil, damaged("topics", "wrong number of passages")
+	}
+	off := getRaw[uint32](r, n+1)
+	var packed []uint32
+	if r.err == nil {
+		packed = getRaw[uint32](r, int(off[n]))
+	}
+	words := r.strings()
+	if err := r.close(); err != nil {
+		return nil, nil, err
+	}
+	out := make([]topicCands, n)
+	for i := range out {
+		a, b := off[i], off[i+1]
+		if a > b || int(b) > len(packed) {
+			return nil, nil, damaged("topics", "a number out of range")
+		}
+		out[i] = topicCands(packed[a:b:b])
+		if !out[i].valid(textLen(i), len(words)) {
+			return nil, nil, damaged("topics", "a candidate out of range")
+		}
+	}
+	return out, words, nil
+}
+
+// load loads the index at path when it was built as wanted: its passages,
+// lexical index, topics and vectors. The vectors stay in the file, mapped
+// into memory where the system allows: they are most of an index, and so
+// they load without a copy and outside the heap the garbage collector
+// paces itself by. chromem-go fills its collection from them while the rest
+// is read.
+func (e *Engine) load(path string, want wanted) error {
+	s, meta, err := openIndex(path, want)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return e.loadFrom(s, meta)
+}
+
+// loadFrom loads the snapshot s whose meta section is meta.
+func (e *Engine) loadFrom(s *snapshot, meta snapshotMeta) error {
+	if meta.Dim <= 0 || meta.Passages <= 0 {
+		return damaged("meta", "no dimension or no passages")
+	}
+	passages, err := readPassages(s, meta.Passages)
+	if err != nil {
+		return err
+	}
+	vecs, unmap, err := s.vectors(meta.Passages * meta.Dim)
+	if err != nil {
+		return err
+	}
+	type filled struct {
+		col *chromem.Collection
+		err error
+	}
+	fill, check := make(chan filled, 1), make(chan error, 1)
+	go func() {
+		col, err := e.newCollection(context.Background(), passages, vecs, meta.Dim)
+		fill <- filled{col, err}
+	}()
+	go func() { check <- s.checkVectors(vecs) }()
+	byID := make(map[string]int, len(passages))
+	for i, p := range passages {
+		if _, dup := byID[p.ID]; dup && err == nil {
+			err = damaged("passages", "a passage ID twice")
+		}
+		byID[p.ID] = i
+	}
+	var lex *lexIndex
+	if err == nil {
+		lex, err = readLexIndex(s, len(passages))
+	}
+	f := <-fill
+	if err = errors.Join(err, f.err, <-check); err != nil {
+		if unmap != nil {
+			unmap()
+		}
+		return err
+	}
+	if unmap != nil {
+		// The vectors are unmapped once the collection that holds them is
+		// unreachable; nothing else keeps them.
+		runtime.AddCleanup(f.col, func(unmap func()) { unmap() }, unmap)
+	}
+	e.passages, e.byID, e.lex, e.topics, e.col, e.dim = passages, byID, lex, meta.Topics, f.col, meta.Dim
+	e.stats = meta.stats()
+	return nil
+}
+
+// vectors returns the n values of the vectors section: mapped from the
+// file, with the function that unmaps them, or else read into memory (and
+// a nil function). checkVectors verifies them.
+func (s *snapshot) vectors(n int) ([]float32, func(), error) {
+	sec, ok := s.secs[secVectors]
+	if !ok || sec.size != int64(n)*4 {
+		return nil, nil, damaged("vectors", "not the size of the passages' vectors")
+	}
+	if littleEndian {
+		if m, unmap, err := mapFile(s.f, sec.off, sec.size); err == nil {
+			return unsafe.Slice((*float32)(unsafe.Pointer(&m[0])), n), unmap, nil
+		}
+	}
+	r := s.section(secVectors)
+	v := getRaw[float32](r, n)
+	if err := r.close(); err != nil {
+		return nil, nil, err
+	}
+	return v, nil, nil
+}
+
+// checkVectors verifies the checksum of vectors returned by vectors.
+func (s *snapshot) checkVectors(v []float32) error {
+	b := rawBytes(v)
+	if !littleEndian {
+		b = make([]byte, 0, len(v)*4)
+		for _, x := range v {
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
+		}
+	}
+	if crc32.Checksum(b, castagnoli) != s.secs[secVectors].crc {
+		return damaged("vectors", "checksum does not match")
+	}
+	return nil
+}
