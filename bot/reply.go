@@ -207,6 +207,8 @@ type Outcome struct {
 	// Observers that log or keep it must honour the operator's choice to
 	// keep questions or not.
 	Question string
+	// RequestID is the request's ID (Request.ID), for log lines.
+	RequestID string
 	// AnswerID is the reply's ID (Reply.ID): set for KindAnswered,
 	// KindClosest and KindNotCovered.
 	AnswerID string

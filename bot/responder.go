@@ -130,7 +130,7 @@ func (r *Responder) Respond(ctx context.Context, req Request) Reply {
 	}
 	if r.cfg.Observe != nil {
 		r.cfg.Observe(Outcome{Platform: req.Platform, Kind: reply.Kind, Latency: time.Since(start), Question: reply.Question,
-			AnswerID: reply.ID, Passages: hitIDs(reply.Hits())})
+			RequestID: req.ID, AnswerID: reply.ID, Passages: hitIDs(reply.Hits())})
 	}
 	return reply
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/quotebot/quotebot/bot"
 	"io"
 	"log/slog"
 	"net/http"
@@ -204,6 +205,12 @@ func noteQuestion(ctx context.Context, q string) {
 	if n == nil {
 		return
 	}
+	q = clipQuestion(q)
+	n.q.Store(&q)
+}
+
+// clipQuestion cuts q to maxLoggedQuestion bytes at a character boundary.
+func clipQuestion(q string) string {
 	if len(q) > maxLoggedQuestion {
 		cut := maxLoggedQuestion
 		for cut > 0 && !utf8.RuneStart(q[cut]) {
@@ -211,7 +218,7 @@ func noteQuestion(ctx context.Context, q string) {
 		}
 		q = q[:cut] + "…"
 	}
-	n.q.Store(&q)
+	return q
 }
 
 // logStarted writes serve's line saying what is on: the address, the
@@ -272,4 +279,21 @@ func onOff(b bool) string {
 		return "on"
 	}
 	return "off"
+}
+
+// logChatAnswer writes one log line per answer in Slack or Discord: the
+// request id (the Slack event or Discord interaction/message id), the
+// platform, the kind of reply and the latency; the question only when
+// QUOTEBOT_LOG_QUESTIONS is on. HTTP answers are logged once per request
+// by logRequests instead.
+func (s *server) logChatAnswer(o bot.Outcome) {
+	if o.Platform != bot.PlatformSlack && o.Platform != bot.PlatformDiscord {
+		return
+	}
+	attrs := []any{"request_id", o.RequestID, "platform", string(o.Platform), "kind", o.Kind.String(),
+		"latency_ms", float64(o.Latency.Microseconds()) / 1000}
+	if s.logQuestions {
+		attrs = append(attrs, "question", clipQuestion(o.Question))
+	}
+	s.logger.Info("chat answer", attrs...)
 }

@@ -18,7 +18,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
+
+	"github.com/quotebot/quotebot/bot"
 )
 
 func TestLogConfig(t *testing.T) {
@@ -313,5 +316,33 @@ func TestLogRequestsPanic(t *testing.T) {
 	lines := parseLogLines(t, buf.String())
 	if len(lines) != 1 || lines[0]["status"] != float64(500) || lines[0]["panic"] != true {
 		t.Errorf("log %s; want one line with status 500 and panic=true", buf.String())
+	}
+}
+
+// TestChatAnswerLogLine checks the one line each Slack or Discord answer
+// logs: request id, platform, kind and latency, the question only when
+// questions are logged, and nothing for HTTP answers (their request line
+// is enough).
+func TestChatAnswerLogLine(t *testing.T) {
+	for _, logQuestions := range []bool{false, true} {
+		var buf strings.Builder
+		s := &server{logger: slog.New(slog.NewJSONHandler(&buf, nil)), logQuestions: logQuestions}
+		s.logChatAnswer(bot.Outcome{Platform: bot.PlatformSlack, Kind: bot.KindClosest, Latency: 1500 * time.Microsecond,
+			Question: "anything on the otter-9f2 fisheries?", RequestID: "Ev123"})
+		s.logChatAnswer(bot.Outcome{Platform: bot.PlatformAPI, Kind: bot.KindAnswered, Question: "api question", RequestID: "r1"})
+		lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+		if len(lines) != 1 {
+			t.Fatalf("questions %v: %d lines, want 1: %q", logQuestions, len(lines), buf.String())
+		}
+		var l map[string]any
+		if err := json.Unmarshal([]byte(lines[0]), &l); err != nil {
+			t.Fatal(err)
+		}
+		if l["msg"] != "chat answer" || l["request_id"] != "Ev123" || l["platform"] != "slack" || l["kind"] != "closest" || l["latency_ms"] != 1.5 {
+			t.Errorf("line %v", l)
+		}
+		if _, has := l["question"]; has != logQuestions {
+			t.Errorf("questions %v: line %v", logQuestions, l)
+		}
 	}
 }

@@ -130,7 +130,8 @@ type server struct {
 	// grace is how long Close lets requests finish; zero means 5 seconds.
 	grace time.Duration
 
-	// logQuestions adds the question to HTTP request log lines.
+	// logQuestions adds the question to HTTP request and chat answer log
+	// lines.
 	logQuestions bool
 
 	// The feedback database (serve_feedback.go). data is the --data
@@ -186,7 +187,7 @@ func (s *server) Open(ctx context.Context) error {
 	replies := newReplyMetrics(s.metrics)
 	s.responder, err = bot.NewResponder(bot.ResponderConfig{
 		Answerer: s.engine, Logger: s.logger, Limiter: limiter,
-		Observe: func(o bot.Outcome) { replies.observe(o); s.feedback.Observe(o) },
+		Observe: func(o bot.Outcome) { replies.observe(o); s.feedback.Observe(o); s.logChatAnswer(o) },
 	})
 	if err != nil {
 		s.stopAll()
