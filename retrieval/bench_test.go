@@ -116,7 +116,46 @@ func BenchmarkQuery(b *testing.B) {
 				bruteForceTop(vecs, qv, candidates)
 			}
 		})
+		b.Run(fmt.Sprintf("n=%d/scan2x4", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				scan2x4(vecs, qv)
+			}
+		})
 	}
+}
+
+// scan2x4 is the memory-bandwidth yardstick of issue 8: every vector's dot
+// product with q, on two goroutines with four accumulators each, without
+// keeping a top list. It returns the best score so the work is not elided.
+func scan2x4(vecs [][]float32, q []float32) float32 {
+	var best [2]float32
+	var wg sync.WaitGroup
+	half := len(vecs) / 2
+	for g, part := range [][][]float32{vecs[:half], vecs[half:]} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			top := float32(-2)
+			for _, v := range part {
+				var a0, a1, a2, a3 float32
+				j := 0
+				for ; j+4 <= len(v); j += 4 {
+					a0 += v[j] * q[j]
+					a1 += v[j+1] * q[j+1]
+					a2 += v[j+2] * q[j+2]
+					a3 += v[j+3] * q[j+3]
+				}
+				for ; j < len(v); j++ {
+					a0 += v[j] * q[j]
+				}
+				top = max(top, a0+a1+a2+a3)
+			}
+			best[g] = top
+		}()
+	}
+	wg.Wait()
+	return max(best[0], best[1])
 }
 
 // bruteForceTop is the baseline: score every vector by dot product and keep
