@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/quotebot/quotebot/bot"
 	"github.com/quotebot/quotebot/corpus"
@@ -45,6 +46,9 @@ type engineConfig struct {
 	// an error it returns stops the opening. Commands set it to report
 	// skipped files.
 	onLoad func(scanned) error
+	// embedder, when set, is the embedder instead of the one Embedder
+	// names (tests hold questions in it).
+	embedder retrieval.Embedder
 }
 
 // engineFlags registers --corpus, --db, --embedder, --embed-model and
@@ -200,18 +204,25 @@ func isDocument(path string) bool {
 // openEngine opens the index of the corpus, building it when it is missing
 // or out of date; the documents are read only then (see engineSource).
 func openEngine(ctx context.Context, c engineConfig) (*retrieval.Engine, error) {
+	eng, _, err := openEngineKeyed(ctx, c)
+	return eng, err
+}
+
+// openEngineKeyed is openEngine that also returns the documents' key the
+// engine was opened for (engineSource; "" when a file could not be read).
+func openEngineKeyed(ctx context.Context, c engineConfig) (*retrieval.Engine, string, error) {
 	cfg, src, read, err := c.retrievalConfig()
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	eng, err := retrieval.OpenSource(ctx, src, cfg)
 	if err != nil {
-		return nil, indexError(c.DB, err)
+		return nil, "", indexError(c.DB, err)
 	}
 	if err := c.reportIndexed(*read, eng.Stats()); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return eng, nil
+	return eng, src.Key, nil
 }
 
 // buildIndex brings the index of the corpus up to date without loading it.
@@ -329,6 +340,9 @@ func isDir(path string) bool {
 
 // newEmbedder returns the embedder c names; it makes no network call.
 func newEmbedder(c engineConfig) (retrieval.Embedder, error) {
+	if c.embedder != nil {
+		return c.embedder, nil
+	}
 	if c.Embedder == "local" {
 		return retrieval.NewLocal(), nil
 	}
@@ -347,24 +361,37 @@ func embedderID(c engineConfig) string {
 }
 
 // lazyAnswerer is the engine of `serve`: it answers once the index has
-// loaded. (Replies are counted by replyMetrics, through the Responder.)
+// loaded, from whichever engine was set last. A reload (reload.go) sets a
+// new one; a question answers from the engine that was current when it
+// started, so questions in flight finish on the old one. (Replies are
+// counted by replyMetrics, through the Responder.)
 type lazyAnswerer struct {
 	done chan struct{}
 	once sync.Once
-	eng  *retrieval.Engine
-	err  error
+	cur  atomic.Pointer[loadedEngine]
+}
+
+// loadedEngine is an engine that loaded, or why the index failed to load
+// (then eng is nil).
+type loadedEngine struct {
+	eng *retrieval.Engine
+	err error
 }
 
 func newLazyAnswerer() *lazyAnswerer {
 	return &lazyAnswerer{done: make(chan struct{})}
 }
 
-// set records the loaded engine, or why it failed to load.
+// set records the loaded engine, or why it failed to load, replacing what
+// was set before.
 func (l *lazyAnswerer) set(eng *retrieval.Engine, err error) {
-	l.once.Do(func() {
-		l.eng, l.err = eng, err
-		close(l.done)
-	})
+	l.cur.Store(&loadedEngine{eng: eng, err: err})
+	l.once.Do(func() { close(l.done) })
+}
+
+// current is what set recorded last, or nil before the first set.
+func (l *lazyAnswerer) current() *loadedEngine {
+	return l.cur.Load()
 }
 
 // errLoading is reported while the index is still loading.
@@ -374,8 +401,8 @@ var errLoading = errors.New("the index is still loading")
 func (l *lazyAnswerer) ready() error {
 	select {
 	case <-l.done:
-		if l.err != nil {
-			return fmt.Errorf("the index failed to load: %w", l.err)
+		if err := l.current().err; err != nil {
+			return fmt.Errorf("the index failed to load: %w", err)
 		}
 		return nil
 	default:
@@ -392,10 +419,11 @@ func (l *lazyAnswerer) Answer(ctx context.Context, q string, top int) (bot.Answe
 	case <-ctx.Done():
 		return bot.Answer{}, ctx.Err()
 	}
-	if l.err != nil {
-		return bot.Answer{}, l.err
+	cur := l.current()
+	if cur.err != nil {
+		return bot.Answer{}, cur.err
 	}
-	return l.eng.Answer(ctx, q, top)
+	return cur.eng.Answer(ctx, q, top)
 }
 
 // joinQuestion joins command-line words into one question.

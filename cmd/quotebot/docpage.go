@@ -29,10 +29,11 @@ func (l *lazyAnswerer) library() (library, error) {
 	if err := l.ready(); err != nil {
 		return nil, err
 	}
-	if l.eng == nil {
+	eng := l.current().eng
+	if eng == nil {
 		return nil, errNoEngine
 	}
-	return l.eng, nil
+	return eng, nil
 }
 
 // errNoEngine is library's error for an answerer set without an engine

@@ -12,6 +12,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -58,6 +59,8 @@ const serveUsage = `Usage: quotebot serve [flags]
 
 Serves the HTTP API, a browser page, /healthz, /readyz and /metrics on --addr,
 and starts Slack and Discord when their tokens are set (see README.md).
+SIGHUP, or a change to the files of the corpus folder, reloads the
+documents without a restart.
 
 The HTTP API and page are open to anyone who can reach --addr unless
 QUOTEBOT_API_TOKEN is set.
@@ -93,7 +96,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	start := time.Now()
-	s := &server{cfg: *cfg, addr: *addr, data: *data, logger: logCfg.newLogger(stderr), logQuestions: logCfg.Questions, getenv: getenv}
+	hangup, stopHangup := notifyHangup()
+	defer stopHangup()
+	s := &server{cfg: *cfg, addr: *addr, data: *data, logger: logCfg.newLogger(stderr), logQuestions: logCfg.Questions, getenv: getenv, hangup: hangup}
 	if err := s.Open(ctx); err != nil {
 		return err
 	}
@@ -153,6 +158,16 @@ type server struct {
 	// Deduper, in memory or Redis.
 	rate   rateConfig
 	dedupe chatDeduper
+
+	// Reloading (reload.go): hangup delivers the signals that ask for a
+	// reload (SIGHUP in runServe; nil: none); debounce is the corpus
+	// watcher's quiet time, zero meaning reloadDebounce; onReload, when
+	// set, is told each reload's outcome (tests synchronise on it);
+	// reloads takes requests for a reload once Open has started it.
+	reloads  *reloader
+	hangup   <-chan os.Signal
+	debounce time.Duration
+	onReload func(reloadOutcome)
 }
 
 // Open binds the listener (a port clash is an error), starts serving and
@@ -229,22 +244,7 @@ func (s *server) Open(ctx context.Context) error {
 	// The loader is stopped and waited for on Close, so nothing writes to
 	// the index folder once serve has returned.
 	runCtx, cancel := context.WithCancel(context.Background())
-	loaded := make(chan struct{})
-	s.stops = append(s.stops, func() { cancel(); <-loaded })
-	cfg := s.cfg
-	cfg.onLoad = s.docs.record(s.logger)
-	go func() {
-		defer close(loaded)
-		eng, err := openEngine(runCtx, cfg)
-		if err != nil {
-			s.logger.Error("load index", "err", err)
-		}
-		s.engine.set(eng, err)
-		if err == nil {
-			st := eng.Stats()
-			s.logger.Info("index ready", "passages", eng.Len(), "loaded", st.Loaded, "embedded", st.Embedded, "reused", st.Reused, "reason", st.Reason)
-		}
-	}()
+	s.stops = append(s.stops, s.startLoading(runCtx, cancel))
 
 	// Serve first, so /healthz answers while the platforms connect; their
 	// routes join the mux as each starts.
