@@ -45,6 +45,9 @@ type engineConfig struct {
 	// an error it returns stops the opening. Commands set it to report
 	// skipped files.
 	onLoad func(scanned) error
+	// progress, when set, is told how far building the index has come
+	// (see progressPrinter).
+	progress func(retrieval.Progress)
 }
 
 // engineFlags registers --corpus, --db, --embedder, --embed-model and
@@ -266,7 +269,7 @@ func (c engineConfig) retrievalConfig() (retrieval.Config, retrieval.Source, *bo
 		*read = true
 		return load()
 	}
-	return retrieval.Config{Embedder: emb, Path: c.DB}, src, read, nil
+	return retrieval.Config{Embedder: emb, Path: c.DB, Progress: c.progress}, src, read, nil
 }
 
 // engineSource is the corpus of c as a retrieval.Source: its key covers the

@@ -232,6 +232,7 @@ func (s *server) Open(ctx context.Context) error {
 	s.stops = append(s.stops, func() { cancel(); <-loaded })
 	cfg := s.cfg
 	cfg.onLoad = s.docs.record(s.logger)
+	cfg.progress = newProgressLogger(s.logger).callback()
 	go func() {
 		defer close(loaded)
 		eng, err := openEngine(runCtx, cfg)
