@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/quotebot/quotebot/corpus"
 )
@@ -123,13 +125,15 @@ func sortTerms(d *passageData) {
 }
 
 // analyzeAll analyzes the passages whose index is in todo into data[i],
-// using every processor; ids come from tb.
-// It stops early, with ctx's error, when ctx ends.
-func (a *analyzer) analyzeAll(ctx context.Context, passages []corpus.Passage, todo []int, data []passageData, tb tables) error {
+// using every processor; ids come from tb. It tells progress (which may be
+// nil) how far it has come, from the calling goroutine. It stops early,
+// with ctx's error, when ctx ends.
+func (a *analyzer) analyzeAll(ctx context.Context, passages []corpus.Passage, todo []int, data []passageData, tb tables, progress func(Progress)) error {
 	n := len(todo)
 	workers := min(runtime.GOMAXPROCS(0), max(n, 1))
 	var next sync.Mutex
 	pos := 0
+	var finished atomic.Int64
 	// Passages are handed out in small batches.
 	const batch = 64
 	var wg sync.WaitGroup
@@ -149,8 +153,23 @@ func (a *analyzer) analyzeAll(ctx context.Context, passages []corpus.Passage, to
 				for _, i := range todo[from:min(from+batch, n)] {
 					data[i] = a.analyze(passages[i], tb, sc)
 				}
+				finished.Add(int64(min(from+batch, n) - from))
 			}
 		}()
+	}
+	if rep := newProgressReporter(progress, StageAnalyze, n); rep != nil {
+		waited := make(chan struct{})
+		go func() { wg.Wait(); close(waited) }()
+		tick := time.NewTicker(progressInterval)
+		defer tick.Stop()
+		for running := true; running; {
+			select {
+			case <-tick.C:
+			case <-waited:
+				running = false
+			}
+			rep.report(int(finished.Load()))
+		}
 	}
 	wg.Wait()
 	return ctx.Err()

@@ -54,6 +54,12 @@ type Config struct {
 	// memory only. It must not exist, be empty, or hold a quotebot index:
 	// anything else is refused with ErrNotIndex.
 	Path string
+	// Progress, when set, is told how far building the index has come:
+	// for each stage that has passages to do, Done 0, then at most ten
+	// times a second, then Done = Total. It is called from one goroutine
+	// at a time, never while the engine holds a lock, and not at all when
+	// the index is loaded as is.
+	Progress func(Progress)
 }
 
 // Source is a set of documents that Open may not need to read. When the
@@ -119,6 +125,7 @@ type Engine struct {
 	lex        *lexIndex
 	topics     []string
 	stats      Stats
+	progress   func(Progress) // Config.Progress
 }
 
 // Stats says how Open got the index.
@@ -159,6 +166,7 @@ func Open(ctx context.Context, docs []corpus.Document, cfg Config) (*Engine, err
 // index was not built from them (see Source).
 func OpenSource(ctx context.Context, src Source, cfg Config) (*Engine, error) {
 	e := newEngine(cfg.Embedder)
+	e.progress = cfg.Progress
 	if cfg.Path != "" {
 		return e.openPersistent(ctx, src, cfg.Path)
 	}
@@ -175,7 +183,7 @@ func OpenSource(ctx context.Context, src Source, cfg Config) (*Engine, error) {
 		all[i] = i
 	}
 	tb := newTables()
-	if err := e.an.analyzeAll(ctx, e.passages, all, data, tb); err != nil {
+	if err := e.an.analyzeAll(ctx, e.passages, all, data, tb, e.progress); err != nil {
 		return nil, err
 	}
 	e.stats.Analyzed = len(data)
@@ -205,7 +213,9 @@ func Build(ctx context.Context, src Source, cfg Config) (Stats, error) {
 	if cfg.Path == "" {
 		return Stats{}, errors.New("build an index: no path given")
 	}
-	return newEngine(cfg.Embedder).buildPersistent(ctx, src, cfg.Path)
+	e := newEngine(cfg.Embedder)
+	e.progress = cfg.Progress
+	return e.buildPersistent(ctx, src, cfg.Path)
 }
 
 func newEngine(emb Embedder) *Engine {

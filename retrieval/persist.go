@@ -48,9 +48,11 @@ var ErrNotIndex = errors.New("not a quotebot index")
 
 // analysisVersion changes whenever what is derived from a document's
 // bytes changes (passage splitting, tokens, terms, topic candidates), so
-// that stored passages and analysis are not reused across it. The build's
+// that stored passages and analysis are not reused across it, or how the
+// stored topics are chosen from them (2: topics from headings, verbs and
+// names kept out). The build's
 // VCS revision, when the binary records one, is part of it as well.
-const analysisVersion = "1"
+const analysisVersion = "2"
 
 func analysisID() string {
 	id := "v" + analysisVersion

@@ -224,7 +224,7 @@ func (e *Engine) rebuild(ctx context.Context, src Source, path string, want want
 	data := make([]passageData, len(e.passages))
 	tb := newTables()
 	todo := prev.analysis(data, tb)
-	if err := e.an.analyzeAll(ctx, e.passages, todo, data, tb); err != nil {
+	if err := e.an.analyzeAll(ctx, e.passages, todo, data, tb, e.progress); err != nil {
 		return err
 	}
 	e.stats.Analyzed = len(todo)

@@ -92,6 +92,7 @@ func (e *Engine) streamVectors(ctx context.Context, old oldVectors, put func(i i
 	}
 	var buf []float32
 	pending := map[int][]float32{}
+	rep, embedded := newProgressReporter(e.progress, StageEmbed, len(todo)), 0
 	for i := range n {
 		var v []float32
 		if old != nil && old.has(i) {
@@ -122,6 +123,8 @@ func (e *Engine) streamVectors(ctx context.Context, old oldVectors, put func(i i
 				}
 			}
 			<-slots
+			embedded++
+			rep.report(embedded)
 		}
 		if dim == 0 {
 			dim = len(v)

@@ -9,7 +9,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/quotebot/quotebot/bot"
@@ -17,7 +16,7 @@ import (
 )
 
 const askUsage = `Usage:
-  quotebot ask [--top N] [--json] [--corpus DIR] [--db PATH] QUESTION...
+  quotebot ask [--top N] [--json] [--quiet] [--corpus DIR] [--db PATH] QUESTION...
   quotebot ask --json [--top N] -      one question per line on stdin, one JSON object per line on stdout
 
 Answers a question by quoting the passages of the documents that answer it,
@@ -25,6 +24,8 @@ with title, date and paragraph, or says the documents do not cover it.
 The words of QUESTION are joined into one question, of at most 1,000
 characters. With -, a line that is no such question gets
 {"line": N, "error": "…"} in its place, and the others are still answered.
+When the index must be built first, its progress is shown on stderr (see
+quotebot index --help) unless --quiet.
 
 Flags:
 `
@@ -35,6 +36,7 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	cfg := engineFlags(fs, getenv)
 	top := fs.Int("top", bot.DefaultTop, "quote at most `N` passages")
 	asJSON := fs.Bool("json", false, "print the answer as JSON (the contract's shape)")
+	quiet := fs.Bool("quiet", false, "show no progress when the index must be built first")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), askUsage); fs.PrintDefaults() }
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -57,7 +59,10 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return err
 	}
 	cfg.onLoad = warnSkipped(stderr, "ask")
+	progress := newProgressPrinter(stderr, *quiet)
+	cfg.progress = progress.callback()
 	eng, err := openEngine(ctx, *cfg)
+	progress.finish()
 	if err != nil {
 		return err
 	}
@@ -179,10 +184,8 @@ type style struct{ on, off string }
 // boldStyle is ANSI bold on a terminal (unless NO_COLOR is set) and
 // **Markdown** markers elsewhere.
 func boldStyle(w io.Writer, getenv func(string) string) style {
-	if f, ok := w.(*os.File); ok && getenv("NO_COLOR") == "" {
-		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			return style{"\x1b[1m", "\x1b[0m"}
-		}
+	if getenv("NO_COLOR") == "" && isTerminal(w) {
+		return style{"\x1b[1m", "\x1b[0m"}
 	}
 	return style{"**", "**"}
 }

@@ -49,6 +49,9 @@ type engineConfig struct {
 	// embedder, when set, is the embedder instead of the one Embedder
 	// names (tests hold questions in it).
 	embedder retrieval.Embedder
+	// progress, when set, is told how far building the index has come
+	// (see progressPrinter).
+	progress func(retrieval.Progress)
 }
 
 // engineFlags registers --corpus, --db, --embedder, --embed-model and
@@ -277,7 +280,7 @@ func (c engineConfig) retrievalConfig() (retrieval.Config, retrieval.Source, *bo
 		*read = true
 		return load()
 	}
-	return retrieval.Config{Embedder: emb, Path: c.DB}, src, read, nil
+	return retrieval.Config{Embedder: emb, Path: c.DB, Progress: c.progress}, src, read, nil
 }
 
 // engineSource is the corpus of c as a retrieval.Source: its key covers the

@@ -7,7 +7,7 @@ import (
 	"io"
 )
 
-const indexUsage = `Usage: quotebot index [--strict] [--corpus DIR] [--db PATH]
+const indexUsage = `Usage: quotebot index [--strict] [--quiet] [--corpus DIR] [--db PATH]
 
 Builds the persistent index of the documents (or checks it is up to date
 and whole). ask, eval and serve load it and rebuild it when the documents
@@ -16,7 +16,9 @@ quotebot wrote; anything else is refused and left as it is. Files that
 cannot be read (an unsupported format such as .pdf or .docx, not UTF-8,
 over 50 MiB, empty, unreadable) are skipped and listed on stderr as "path:
 reason"; the others are indexed. With --strict, any skipped file is an
-error (exit status 1) and nothing is indexed.
+error (exit status 1) and nothing is indexed. While it builds, it shows
+its progress on stderr: one updating line on a terminal, a line every 5
+seconds otherwise; --quiet shows none.
 
 Flags:
 `
@@ -26,6 +28,7 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	fs.SetOutput(stdout)
 	cfg := engineFlags(fs, getenv)
 	strict := fs.Bool("strict", false, "fail (exit status 1, nothing indexed) when any document file cannot be read")
+	quiet := fs.Bool("quiet", false, "show no progress while indexing")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), indexUsage); fs.PrintDefaults() }
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -37,7 +40,10 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	cfg.onLoad = listSkipped(stderr, cfg.Corpus, *strict)
+	progress := newProgressPrinter(stderr, *quiet)
+	cfg.progress = progress.callback()
 	st, embedder, err := buildIndex(ctx, *cfg)
+	progress.finish()
 	if err != nil {
 		return err
 	}

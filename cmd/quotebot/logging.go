@@ -74,8 +74,11 @@ func loadLogConfig(getenv func(string) string, out io.Writer) (logConfig, error)
 }
 
 // isTerminal reports whether w is a character device, such as the
-// terminal a person runs serve in.
+// terminal a person runs serve in, or a writer that says it is one (tests).
 func isTerminal(w io.Writer) bool {
+	if t, ok := w.(interface{ IsTerminal() bool }); ok {
+		return t.IsTerminal()
+	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

@@ -193,6 +193,7 @@ func signalName(sig os.Signal) string {
 func (r *reloader) loadFirst(ctx context.Context) {
 	cfg := r.cfg
 	cfg.onLoad = r.docs.record(r.logger)
+	cfg.progress = newProgressLogger(r.logger).callback()
 	eng, key, err := openEngineKeyed(ctx, cfg)
 	if err != nil {
 		r.logger.Error("load index", "err", err)
@@ -228,6 +229,7 @@ func (r *reloader) reload(ctx context.Context, reasons []string) (out reloadOutc
 	var seen *scanned
 	cfg := r.cfg
 	cfg.onLoad = func(s scanned) error { seen = &s; return nil }
+	cfg.progress = newProgressLogger(r.logger).callback()
 	eng, key, err := openEngineKeyed(ctx, cfg)
 	out.Duration = r.now().Sub(start)
 	if ctx.Err() != nil {

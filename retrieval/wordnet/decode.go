@@ -82,7 +82,7 @@ func (l *Lexicon) validate() error {
 	}
 	var tagSum uint64
 	for i := range l.n {
-		mask := l.posMask[i] &^ format.NameFlag
+		mask := l.posMask[i] &^ format.Flags
 		if mask == 0 || mask >= 1<<format.NumPOS {
 			return fmt.Errorf("lemma %d: bad part-of-speech mask %#x", i, l.posMask[i])
 		}

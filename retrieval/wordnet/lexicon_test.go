@@ -62,7 +62,7 @@ func TestCountInvariants(t *testing.T) {
 	tags := 0
 	for i := range l.Len() {
 		lemma := l.lemma(i)
-		if got, min := l.Senses(lemma), bits.OnesCount8(l.posMask[i]&^format.NameFlag); got < min {
+		if got, min := l.Senses(lemma), bits.OnesCount8(l.posMask[i]&^format.Flags); got < min {
 			t.Fatalf("Senses(%q) = %d, want at least %d, one per part of speech", lemma, got, min)
 		}
 		tags += l.TagCount(lemma)

@@ -110,7 +110,7 @@ type Lexicon struct {
 
 	lemmaOff  u32s   // lemma i is lemmaText[lemmaOff[i]:lemmaOff[i+1]]
 	lemmaText string // all lemmas concatenated, in ascending byte order
-	posMask   string // bit format.Noun etc. set for each part of speech of lemma i, plus format.NameFlag
+	posMask   string // bit format.Noun etc. set for each part of speech of lemma i, plus format.Flags
 	senses    u16s   // number of synsets of lemma i
 	tags      u32s   // cntlist.rev tag count of lemma i
 	relOff    u32s   // relations of lemma i are rels[relOff[i]:relOff[i+1]]
@@ -233,6 +233,22 @@ func (l *Lexicon) IsName(lemma string) bool {
 	i := l.find(lemma)
 	return i >= 0 && l.isNameID(i)
 }
+
+// RarelyNoun reports whether lemma, lowercase, is seldom a noun: it has no
+// noun sense, or the senses of its other parts of speech were tagged more
+// than twice as often as its noun senses in WordNet's semantic concordance
+// (see format.RareNounFlag). So "run", "carry", "cover", "need" and
+// "necessary" are rarely nouns, while "support", "report", "change" and
+// "water" are nouns often enough, and so is any noun never tagged. Topics
+// use it to tell "the lease runs" (a verb) from "support requests" (a
+// noun). False for a lemma WordNet lacks.
+func (l *Lexicon) RarelyNoun(lemma string) bool {
+	i := l.find(lemma)
+	return i >= 0 && (!l.hasPOSID(i, format.Noun) || l.posMask[i]&format.RareNounFlag != 0)
+}
+
+// IsVerb reports whether lemma has a verb sense.
+func (l *Lexicon) IsVerb(lemma string) bool { return l.hasPOS(lemma, format.Verb) }
 
 // IsLemma reports whether phrase, lowercase with words separated by single
 // spaces, is a lemma in any part of speech, e.g. "trade", "free trade",

@@ -241,6 +241,40 @@ func TestIsName(t *testing.T) {
 	}
 }
 
+// TestRarelyNoun pins which lemmas WordNet 3.0 tags mostly in another part
+// of speech than the noun, and IsVerb beside it.
+func TestRarelyNoun(t *testing.T) {
+	l := wordnet.Default()
+	tests := []struct {
+		lemma      string
+		rare, verb bool
+		why        string
+	}{
+		{"run", true, true, "268 verb tags, 29 noun"},
+		{"carry", true, true, "157 verb tags, 1 noun"},
+		{"join", true, true, "no noun tags"},
+		{"need", true, true, "244 verb tags, 98 noun: more than twice"},
+		{"necessary", true, false, "mostly an adjective"},
+		{"support", false, true, "84 verb tags, 43 noun: not more than twice"},
+		{"request", false, true, "a noun often enough"},
+		{"work", false, true, "261 verb tags, 212 noun"},
+		{"water", false, true, "mostly a noun"},
+		{"lease", false, true, "2 and 2"},
+		{"showcase", false, false, "only a noun in WordNet 3.0"},
+		{"juggle", false, true, "never tagged at all"},
+		{"quickly", true, false, "no noun sense"},
+		{"obama", false, false, "not in WordNet 3.0"},
+	}
+	for _, tt := range tests {
+		if got := l.RarelyNoun(tt.lemma); got != tt.rare {
+			t.Errorf("RarelyNoun(%q) = %v, want %v (%s)", tt.lemma, got, tt.rare, tt.why)
+		}
+		if got := l.IsVerb(tt.lemma); got != tt.verb {
+			t.Errorf("IsVerb(%q) = %v, want %v", tt.lemma, got, tt.verb)
+		}
+	}
+}
+
 func TestSensesAndTagCount(t *testing.T) {
 	const (
 		generic = 250 // tag counts of common, topic-neutral words are above this

@@ -384,6 +384,24 @@ func (db *database) isName(lemma string) bool {
 	return true
 }
 
+// rarelyNoun reports whether lemma's senses of other parts of speech are
+// tagged more than format.RareNounRatio times as often as its noun senses
+// (see format.RareNounFlag).
+func (db *database) rarelyNoun(lemma string) bool {
+	var noun, other uint64
+	for p := range format.NumPOS {
+		for k := range db.senses[p][lemma] {
+			n := db.senseTags[senseKey{lemma, p, k + 1}]
+			if p == format.Noun {
+				noun += n
+			} else {
+				other += n
+			}
+		}
+	}
+	return other > format.RareNounRatio*noun
+}
+
 // rank returns the sense number (from 1) of synset off among lemma's senses
 // in part of speech p.
 func (db *database) rank(lemma string, p int, off uint32) (int, error) {
@@ -523,6 +541,9 @@ func (db *database) encode() ([]byte, error) {
 		mask := posMask[lemma]
 		if db.isName(lemma) {
 			mask |= format.NameFlag
+		}
+		if db.rarelyNoun(lemma) {
+			mask |= format.RareNounFlag
 		}
 		s[format.POSMask] = append(s[format.POSMask], mask)
 		s.u32(format.Tags, uint32(db.tags[lemma]))

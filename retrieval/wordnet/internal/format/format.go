@@ -23,7 +23,7 @@
 //	Bases      Bases × uint32, each lemmaID<<2 | POS index
 //	ExcSlots   ExceptionSlots × uint32 hash table of the exception forms
 //	Senses     n × uint16      number of synsets of lemma i
-//	POSMask    n × uint8       bit p set when lemma i has part of speech p, NameFlag when it is a name
+//	POSMask    n × uint8       bit p set when lemma i has part of speech p, NameFlag when it is a name, RareNounFlag when it is seldom a noun
 //	ExcListed  e × uint8       bit p set when form i is in exception list p
 //	LemmaText  LemmaBytes bytes
 //	ExcText    ExceptionBytes bytes
@@ -68,7 +68,7 @@ import (
 const Magic = "QBWN"
 
 // Version is the layout version; bump it on any layout change.
-const Version = 4
+const Version = 5
 
 // MaxPhraseWords caps the number of words of a kept lemma; longer WordNet
 // collocations are dropped together with their relations.
@@ -87,8 +87,25 @@ const (
 )
 
 // NameFlag is the bit of a lemma's POSMask byte set when the lemma is a
-// name; the bits from NumPOS up to it are always clear.
+// name; the bits from NumPOS up to RareNounFlag are always clear.
 const NameFlag = 1 << 7
+
+// RareNounFlag is the bit of a lemma's POSMask byte set when the lemma is
+// seldom a noun: the senses of its other parts of speech are tagged more
+// than RareNounRatio times as often as its noun senses in cntlist.rev
+// ("run": 268 verb tags, 29 noun ones). A lemma never tagged does not
+// have it.
+const RareNounFlag = 1 << 6
+
+// RareNounRatio is how many times more often a lemma's other senses must
+// be tagged than its noun senses for RareNounFlag: twice keeps nouns that
+// are often verbs too ("support" 84 to 43, "report", "change") and flags
+// words that are mostly verbs or adjectives ("need" 244 to 98, "cover",
+// "necessary").
+const RareNounRatio = 2
+
+// Flags are the bits of a POSMask byte that are not parts of speech.
+const Flags = NameFlag | RareNounFlag
 
 // Relation kinds as stored in the file. Of two relations of equal weight
 // between the same lemmas the smaller kind is kept, so a link that is both a
