@@ -17,11 +17,16 @@ import (
 // thresholds fitted to them. Rebuilds keep them; an embedder without saved
 // thresholds decides with DefaultThresholds.
 
+// ErrNoIndex is wrapped by SaveThresholds' error when there is no index of
+// the current format at the path: build one first (Build).
+var ErrNoIndex = errors.New("there is no index of this quotebot's format")
+
 // SaveThresholds stores th with the persistent index at path as the
 // thresholds of the embedder whose ID is embedderID (Engine.EmbedderID),
 // replacing what was saved for it. Open uses them whenever that embedder
-// opens the index, and rebuilds keep them. The index must exist (see Build);
-// only its manifest is rewritten, atomically, under the build lock.
+// opens the index, and rebuilds keep them, whatever documents they index.
+// The index must exist (else an error wrapping ErrNoIndex); only its
+// manifest is rewritten, atomically, under the build lock.
 func SaveThresholds(ctx context.Context, path, embedderID string, th Thresholds) error {
 	if err := th.Validate(); err != nil {
 		return err
@@ -31,7 +36,7 @@ func SaveThresholds(ctx context.Context, path, embedderID string, th Thresholds)
 		return err
 	}
 	if _, err := readManifest(path); errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("save thresholds: there is no index in %s yet; build one first", path)
+		return fmt.Errorf("save thresholds in %s: %w", path, ErrNoIndex)
 	}
 	unlock, err := lockFile(ctx, filepath.Join(path, lockName))
 	if err != nil {
@@ -39,11 +44,13 @@ func SaveThresholds(ctx context.Context, path, embedderID string, th Thresholds)
 	}
 	defer unlock()
 	m, err := readManifest(path)
-	if err != nil {
-		return fmt.Errorf("save thresholds: %w", err)
-	}
-	if !m.ours() || m.meta.Format != snapshotFormat {
-		return fmt.Errorf("save thresholds: the index in %s is of an older format; build it again first", path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("save thresholds in %s: %w", path, ErrNoIndex)
+	case err != nil:
+		return fmt.Errorf("save thresholds in %s: %w", path, err)
+	case !m.ours() || m.meta.Format != snapshotFormat:
+		return fmt.Errorf("save thresholds in %s: %w", path, ErrNoIndex)
 	}
 	meta := m.meta
 	meta.Thresholds = maps.Clone(meta.Thresholds)

@@ -57,9 +57,13 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return err
 	}
 	cfg.onLoad = warnSkipped(stderr, "ask")
+	cfg.onFallback = warnFallback(stderr, "ask")
 	eng, err := openEngine(ctx, *cfg)
 	if err != nil {
 		return err
+	}
+	if hint := calibrateHint(eng); hint != "" {
+		fmt.Fprintf(stderr, "quotebot ask: note: %s\n", hint)
 	}
 	resp, err := bot.NewResponder(bot.ResponderConfig{Answerer: eng})
 	if err != nil {

@@ -232,6 +232,9 @@ func (s *server) Open(ctx context.Context) error {
 	s.stops = append(s.stops, func() { cancel(); <-loaded })
 	cfg := s.cfg
 	cfg.onLoad = s.docs.record(s.logger)
+	cfg.onFallback = func(err error) {
+		s.logger.Warn("the embedder failed; answering from the lexical and coverage signals", "err", err)
+	}
 	go func() {
 		defer close(loaded)
 		eng, err := openEngine(runCtx, cfg)
@@ -242,6 +245,9 @@ func (s *server) Open(ctx context.Context) error {
 		if err == nil {
 			st := eng.Stats()
 			s.logger.Info("index ready", "passages", eng.Len(), "loaded", st.Loaded, "embedded", st.Embedded, "reused", st.Reused, "reason", st.Reason)
+			if !eng.Calibrated() {
+				s.logger.Warn("the answer thresholds are the built-in embedder's, not fitted for this one; run quotebot calibrate --save to fit them", "embedder", eng.EmbedderID())
+			}
 		}
 	}()
 
