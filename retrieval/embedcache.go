@@ -100,7 +100,10 @@ func openEmbedCache(ctx context.Context, dir, id string) (*embedCache, error) {
 		return nil, err
 	}
 	if fi.Size() > maxEmbedCacheBytes {
-		return c, f.Truncate(0)
+		if err := f.Truncate(0); err != nil {
+			return nil, err
+		}
+		return c, nil
 	}
 	if err := c.readHeader(f, fi.Size()); err != nil {
 		return nil, err

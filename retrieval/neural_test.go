@@ -279,6 +279,19 @@ func TestEmbedCache(t *testing.T) {
 	if after, _ := os.ReadFile(cacheFile); string(after) != string(before) {
 		t.Error("a question was written to the cache")
 	}
+
+	// Past its cap (a sparse file here), the cache starts afresh.
+	if err := os.Truncate(cacheFile, maxEmbedCacheBytes+1); err != nil {
+		t.Fatal(err)
+	}
+	base := srv.Texts("m")
+	open(renamed, "")
+	if got := srv.Texts("m"); got != base+71 {
+		t.Errorf("a full cache was used: %d texts asked for, want 71", got-base)
+	}
+	if fi, err := os.Stat(cacheFile); err != nil || fi.Size() > int64(len(before)) {
+		t.Errorf("the full cache was not started afresh: %v, %v", fi.Size(), err)
+	}
 }
 
 // TestEmbedCacheKeepsToIndexFolders checks that the cache, in a folder
