@@ -5,8 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash/crc32"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -73,18 +75,20 @@ type embedCache struct {
 }
 
 // openEmbedCache opens the cache of the embedder id in the index folder
-// dir, creating the folder when it is a place for an index (see
-// checkIndexPath) and refusing it otherwise, and reads where its records
-// are.
+// dir, refusing a folder that is not a place for an index (see
+// checkIndexPath), and reads where its records are. The folder and the file
+// are created by the first put.
 func openEmbedCache(ctx context.Context, dir, id string) (*embedCache, error) {
 	dir = filepath.Clean(dir)
 	if err := checkIndexPath(dir); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create index folder: %w", err)
-	}
 	c := &embedCache{name: filepath.Join(dir, embedCacheName(id)), id: id, at: map[[sha256.Size]byte]int64{}}
+	if _, err := os.Stat(c.name); errors.Is(err, fs.ErrNotExist) {
+		// Created by the first put: a build stopped before any vector
+		// came back leaves nothing behind.
+		return c, nil
+	}
 	unlock, err := lockFile(ctx, c.name)
 	if err != nil {
 		return nil, err
@@ -209,6 +213,9 @@ func (c *embedCache) put(ctx context.Context, texts []string, vecs [][]float32) 
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if os.MkdirAll(filepath.Dir(c.name), 0o755) != nil {
+		return
+	}
 	unlock, err := lockFile(ctx, c.name)
 	if err != nil {
 		return

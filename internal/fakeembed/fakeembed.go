@@ -8,6 +8,7 @@ package fakeembed
 
 import (
 	"encoding/json"
+	"errors"
 	"hash/fnv"
 	"net/http"
 	"net/http/httptest"
@@ -100,23 +101,50 @@ type request struct {
 	Input json.RawMessage `json:"input"`
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request, ollama bool) {
+// ReadRequest reads the body of a request to either API: the model and the
+// texts, given as one string or an array. Other fakes of the APIs use it.
+func ReadRequest(r *http.Request) (model string, inputs []string, err error) {
 	var req request
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Model == "" {
-		http.Error(w, `{"error":"want {\"model\": …, \"input\": …}"}`, http.StatusBadRequest)
-		return
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		return "", nil, err
 	}
-	var inputs []string
+	if req.Model == "" {
+		return "", nil, errors.New("no model")
+	}
 	if err := json.Unmarshal(req.Input, &inputs); err != nil {
 		var one string
 		if err := json.Unmarshal(req.Input, &one); err != nil {
-			http.Error(w, `{"error":"input must be a string or an array of strings"}`, http.StatusBadRequest)
-			return
+			return "", nil, errors.New("input must be a string or an array of strings")
 		}
 		inputs = []string{one}
 	}
+	return req.Model, inputs, nil
+}
+
+// WriteOpenAI answers with vecs in OpenAI's shape, listed in reverse order
+// with their index, so that a client must read the index.
+func WriteOpenAI(w http.ResponseWriter, model string, vecs [][]float32) {
+	type item struct {
+		Object    string    `json:"object"`
+		Index     int       `json:"index"`
+		Embedding []float32 `json:"embedding"`
+	}
+	data := make([]item, len(vecs))
+	for i, v := range vecs {
+		data[len(vecs)-1-i] = item{Object: "embedding", Index: i, Embedding: v}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"object": "list", "model": model, "data": data})
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, ollama bool) {
+	model, inputs, err := ReadRequest(r)
+	if err != nil {
+		http.Error(w, `{"error":"want {\"model\": …, \"input\": …}"}`, http.StatusBadRequest)
+		return
+	}
 	s.mu.Lock()
-	s.requests[req.Model]++
+	s.requests[model]++
 	failing := s.failLeft != 0
 	if s.failLeft > 0 {
 		s.failLeft--
@@ -124,7 +152,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, ollama bool) {
 	f := s.fail
 	if !failing {
 		for _, in := range inputs {
-			s.texts[req.Model+"\x00"+in]++
+			s.texts[model+"\x00"+in]++
 		}
 	}
 	s.mu.Unlock()
@@ -137,23 +165,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, ollama bool) {
 	}
 	vecs := make([][]float32, len(inputs))
 	for i, in := range inputs {
-		vecs[i] = Vector(req.Model, in, s.Dim)
+		vecs[i] = Vector(model, in, s.Dim)
 	}
-	w.Header().Set("Content-Type", "application/json")
 	if ollama {
-		json.NewEncoder(w).Encode(map[string]any{"model": req.Model, "embeddings": vecs})
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"model": model, "embeddings": vecs})
 		return
 	}
-	type item struct {
-		Object    string    `json:"object"`
-		Index     int       `json:"index"`
-		Embedding []float32 `json:"embedding"`
-	}
-	data := make([]item, len(vecs))
-	for i, v := range vecs {
-		data[len(vecs)-1-i] = item{Object: "embedding", Index: i, Embedding: v}
-	}
-	json.NewEncoder(w).Encode(map[string]any{"object": "list", "model": req.Model, "data": data})
+	WriteOpenAI(w, model, vecs)
 }
 
 // Vector is the fake's vector of text under model: the sum of a
