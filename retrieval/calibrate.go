@@ -45,8 +45,12 @@ type asked struct {
 func Calibrate(ctx context.Context, sets []CalibrationSet) (Thresholds, []HeldOut, error) {
 	byset := make([][]asked, len(sets))
 	for i, s := range sets {
+		vecs, err := s.Engine.questionVectors(ctx, s.Questions)
+		if err != nil {
+			return Thresholds{}, nil, fmt.Errorf("%s: %w", s.Name, err)
+		}
 		for _, q := range s.Questions {
-			a, err := s.Engine.ask(ctx, q)
+			a, err := s.Engine.ask(ctx, q, vecs[NormalizeQuestion(q.Q)])
 			if err != nil {
 				return Thresholds{}, nil, fmt.Errorf("%s: %w", s.Name, err)
 			}
@@ -74,8 +78,45 @@ func Calibrate(ctx context.Context, sets []CalibrationSet) (Thresholds, []HeldOu
 	return best, held, nil
 }
 
-// ask runs a question through the pipeline up to the decision.
-func (e *Engine) ask(ctx context.Context, q EvalQuestion) (asked, error) {
+// questionVectors embeds the questions of an evaluation set as the
+// pipeline would (their normalized text), in batches and through the cache
+// for a network embedder, by normalized text. Unlike a question asked of
+// Answer, a question that cannot be embedded is an error: thresholds
+// calibrated without the embedder would not be its.
+func (e *Engine) questionVectors(ctx context.Context, qs []EvalQuestion) (map[string][]float32, error) {
+	var texts []string
+	seen := map[string]bool{}
+	for _, q := range qs {
+		t := NormalizeQuestion(q.Q)
+		if strings.TrimSpace(t) != "" && !seen[t] {
+			seen[t] = true
+			texts = append(texts, t)
+		}
+	}
+	out := make(map[string][]float32, len(texts))
+	if be, ok := e.emb.(batchEmbedder); ok && len(texts) > 0 {
+		vs, err := be.EmbedBatch(ctx, texts)
+		if err != nil {
+			return nil, fmt.Errorf("embed the questions: %w", err)
+		}
+		for i, t := range texts {
+			out[t] = vs[i]
+		}
+		return out, nil
+	}
+	for _, t := range texts {
+		v, err := e.emb.Embed(ctx, t)
+		if err != nil {
+			return nil, fmt.Errorf("embed question %q: %w", t, err)
+		}
+		out[t] = v
+	}
+	return out, nil
+}
+
+// ask runs a question through the pipeline up to the decision; vec is the
+// embedder's vector of its normalized text.
+func (e *Engine) ask(ctx context.Context, q EvalQuestion, vec []float32) (asked, error) {
 	a := asked{q: q, df: e.lex.df}
 	norm := NormalizeQuestion(q.Q)
 	if err := CheckQuestion(q.Q); err != nil {
@@ -91,6 +132,7 @@ func (e *Engine) ask(ctx context.Context, q EvalQuestion) (asked, error) {
 	if err != nil {
 		return a, err
 	}
+	query.vec = vec
 	if query.words() == 0 {
 		a.fixed = true
 		return a, nil

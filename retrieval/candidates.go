@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 )
 
 // Stage 2, gather: the candidates are the passages the lexical ranking
@@ -50,7 +52,17 @@ func (e *Engine) rank(ctx context.Context, q query) ([]candidate, error) {
 		c := add(int(d))
 		c.lexical = lex[d]
 	}
-	dense, err := e.denseSearch(ctx, q.text, candidates)
+	vec, err := e.questionVector(ctx, q)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		// The embedder is down: answer from the lexical and coverage
+		// signals, with no dense candidates, rather than not at all.
+		e.fallback.warn(err)
+		vec = nil
+	}
+	dense, err := e.denseSearch(ctx, vec, candidates)
 	if err != nil {
 		return nil, err
 	}
@@ -85,21 +97,34 @@ func (e *Engine) rank(ctx context.Context, q query) ([]candidate, error) {
 	return out, nil
 }
 
-// denseSearch returns the cosine similarity of the n passages nearest to
-// text, by passage number.
-func (e *Engine) denseSearch(ctx context.Context, text string, n int) (map[int]float64, error) {
-	n = min(n, e.col.Count())
-	if n == 0 || strings.TrimSpace(text) == "" {
-		return nil, nil
-	}
-	v, err := e.emb.Embed(ctx, text)
-	if err != nil {
-		return nil, fmt.Errorf("embed question: %w", err)
+// questionVector is the embedder's vector of q's text: q.vec when the
+// caller embedded it already (Calibrate), nil for a text that is empty or
+// whose vector is zero. An error means the embedder failed.
+func (e *Engine) questionVector(ctx context.Context, q query) ([]float32, error) {
+	v := q.vec
+	if v == nil {
+		if strings.TrimSpace(q.text) == "" || e.col.Count() == 0 {
+			return nil, nil
+		}
+		var err error
+		if v, err = e.emb.Embed(ctx, q.text); err != nil {
+			return nil, fmt.Errorf("embed question: %w", err)
+		}
 	}
 	if len(v) != e.dim {
 		return nil, fmt.Errorf("embedder %s returned %d dimensions, the index has %d", e.emb.ID(), len(v), e.dim)
 	}
 	if isZero(v) {
+		return nil, nil
+	}
+	return v, nil
+}
+
+// denseSearch returns the cosine similarity of the n passages nearest to
+// the question's vector v, by passage number; none when v is nil.
+func (e *Engine) denseSearch(ctx context.Context, v []float32, n int) (map[int]float64, error) {
+	n = min(n, e.col.Count())
+	if n == 0 || v == nil {
 		return nil, nil
 	}
 	res, err := e.col.QueryEmbedding(ctx, v, n, nil, nil)
@@ -113,6 +138,46 @@ func (e *Engine) denseSearch(ctx context.Context, text string, n int) (map[int]f
 		}
 	}
 	return out, nil
+}
+
+// fallbackWarnEvery is the least time between two calls of
+// Config.OnFallback: an embedder that is down fails every question, and a
+// line a minute says so without flooding the log.
+const fallbackWarnEvery = time.Minute
+
+// fallbackWarner tells Config.OnFallback, at most once per
+// fallbackWarnEvery, that questions are answered without the embedder.
+type fallbackWarner struct {
+	notify func(error)
+	// now is the clock; nil means time.Now.
+	now func() time.Time
+
+	mu     sync.Mutex
+	last   time.Time
+	warned bool
+	// since counts the fallbacks not yet reported.
+	since int
+}
+
+func (f *fallbackWarner) warn(err error) {
+	if f.notify == nil {
+		return
+	}
+	now := time.Now
+	if f.now != nil {
+		now = f.now
+	}
+	f.mu.Lock()
+	f.since++
+	t := now()
+	if f.warned && t.Sub(f.last) < fallbackWarnEvery {
+		f.mu.Unlock()
+		return
+	}
+	n := f.since
+	f.warned, f.last, f.since = true, t, 0
+	f.mu.Unlock()
+	f.notify(fmt.Errorf("%w (the answer used the lexical and coverage signals only; %d question(s) so answered since the last warning)", err, n))
 }
 
 func isZero(v []float32) bool {

@@ -132,7 +132,7 @@ func replayAll(t *testing.T, s CalibrationSet, th Thresholds) []EvalResult {
 	t.Helper()
 	var qs []asked
 	for _, q := range s.Questions {
-		a, err := s.Engine.ask(context.Background(), q)
+		a, err := s.Engine.ask(context.Background(), q, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

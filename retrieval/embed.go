@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"sync"
 
 	"github.com/quotebot/quotebot/retrieval/wordvec"
 )
@@ -104,13 +105,20 @@ type ProviderConfig struct {
 	// APIKey is the key for OpenAI and for compatible endpoints that need
 	// one, sent as a bearer token (never to Ollama).
 	APIKey string
+	// CacheDir, when set, is the folder of the on-disk cache of the
+	// vectors of passages (see embedCache): a persistent index's folder,
+	// whose rules it follows. The cache is opened, and the folder created,
+	// only when a passage is embedded; a cache that cannot be opened or
+	// written is done without.
+	CacheDir string
 }
 
 // ErrConfig is wrapped by errors about embedder settings.
 var ErrConfig = errors.New("embedder settings")
 
 // NewProvider returns an embedder that calls an embedding API: OpenAI's
-// (and compatible ones') POST {URL}/embeddings, or Ollama's. Its ID is
+// (and compatible ones') POST {URL}/embeddings, or Ollama's POST
+// {URL}/embed, both with an array of texts. Its ID is
 // provider/model@URL with the URL's scheme, host and path only, so changing
 // a key or password does not change it.
 func NewProvider(c ProviderConfig) (Embedder, error) {
@@ -148,13 +156,25 @@ func NewProvider(c ProviderConfig) (Embedder, error) {
 		key = "" // Ollama takes none; OPENAI_API_KEY is not for its host
 	}
 	return &provider{
-		id:     c.Provider + "/" + c.Model + "@" + ep.String(),
-		ollama: c.Provider == "ollama",
-		model:  c.Model,
-		key:    key,
-		ep:     ep,
-		client: &http.Client{},
+		id:        c.Provider + "/" + c.Model + "@" + ep.String(),
+		ollama:    c.Provider == "ollama",
+		model:     c.Model,
+		key:       key,
+		ep:        ep,
+		client:    &http.Client{},
+		passages:  passagePolicy,
+		questions: questionPolicy,
+		cacheDir:  c.CacheDir,
 	}, nil
+}
+
+// batchEmbedder is an Embedder that embeds many texts in one call: the
+// network embedders, whose cost is per request. The index embeds passages
+// with EmbedBatch, and questions with Embed.
+type batchEmbedder interface {
+	Embedder
+	// EmbedBatch returns the vectors of texts, in order.
+	EmbedBatch(ctx context.Context, texts []string) ([][]float32, error)
 }
 
 // provider is an Embedder that calls an OpenAI-compatible or Ollama
@@ -166,41 +186,102 @@ type provider struct {
 	key    string
 	ep     endpoint
 	client *http.Client
+	// passages and questions are how requests for each are tried.
+	passages, questions retryPolicy
+	// cacheDir is the folder of the cache, opened on first use.
+	cacheDir  string
+	cacheOnce sync.Once
+	cache     *embedCache
 }
 
 func (p *provider) ID() string { return p.id }
 
-// Embed returns the API's vector for text, L2-normalized.
+// Embed returns the API's vector for a question, L2-normalized. It tries
+// briefly (questionPolicy): the caller falls back to other evidence when it
+// fails. Questions are never written to the cache.
 func (p *provider) Embed(ctx context.Context, text string) ([]float32, error) {
-	v, err := p.call(ctx, text)
-	if err == nil && len(v) == 0 {
-		err = errors.New("the API's reply holds no vector")
-	}
+	vs, err := p.request(ctx, []string{text}, p.questions)
 	if err != nil {
 		return nil, fmt.Errorf("embed with %s: %w", p.id, err)
 	}
-	normalize(v)
-	return v, nil
+	return vs[0], nil
 }
 
-func (p *provider) call(ctx context.Context, text string) ([]float32, error) {
+// EmbedBatch implements batchEmbedder for passages: vectors found in the
+// cache are not asked for again, the others are asked for embedBatchSize at
+// a time, patiently (passagePolicy), and added to the cache. Vectors are
+// L2-normalized.
+func (p *provider) EmbedBatch(ctx context.Context, texts []string) ([][]float32, error) {
+	p.cacheOnce.Do(func() {
+		if p.cacheDir != "" {
+			p.cache, _ = openEmbedCache(ctx, p.cacheDir, p.id)
+		}
+	})
+	out := p.cache.lookup(texts)
+	var miss []int
+	for i, v := range out {
+		if v == nil {
+			miss = append(miss, i)
+		}
+	}
+	for len(miss) > 0 {
+		n := min(len(miss), embedBatchSize)
+		batch := make([]string, n)
+		for k, i := range miss[:n] {
+			batch[k] = texts[i]
+		}
+		vs, err := p.request(ctx, batch, p.passages)
+		if err != nil {
+			return nil, fmt.Errorf("embed with %s: %w", p.id, err)
+		}
+		for k, i := range miss[:n] {
+			out[i] = vs[k]
+		}
+		p.cache.put(ctx, batch, vs)
+		miss = miss[n:]
+	}
+	return out, nil
+}
+
+// request asks the API for the vectors of texts in one request and returns
+// them in order, normalized.
+func (p *provider) request(ctx context.Context, texts []string, pol retryPolicy) ([][]float32, error) {
+	body := map[string]any{"model": p.model, "input": texts}
+	var vs [][]float32
 	if p.ollama {
 		var out struct {
-			Embedding []float32 `json:"embedding"`
+			Embeddings [][]float32 `json:"embeddings"`
 		}
-		err := postJSON(ctx, p.client, p.ep, "embeddings", p.key, map[string]string{"model": p.model, "prompt": text}, &out)
-		return out.Embedding, err
+		if err := postJSON(ctx, p.client, p.ep, "embed", p.key, body, &out, pol); err != nil {
+			return nil, err
+		}
+		vs = out.Embeddings
+	} else {
+		var out struct {
+			Data []struct {
+				Index     int       `json:"index"`
+				Embedding []float32 `json:"embedding"`
+			} `json:"data"`
+		}
+		if err := postJSON(ctx, p.client, p.ep, "embeddings", p.key, body, &out, pol); err != nil {
+			return nil, err
+		}
+		vs = make([][]float32, len(out.Data))
+		for _, d := range out.Data {
+			if d.Index < 0 || d.Index >= len(vs) || vs[d.Index] != nil {
+				return nil, fmt.Errorf("the API's reply numbers its vectors wrongly (index %d of %d)", d.Index, len(vs))
+			}
+			vs[d.Index] = d.Embedding
+		}
 	}
-	var out struct {
-		Data []struct {
-			Embedding []float32 `json:"embedding"`
-		} `json:"data"`
+	if len(vs) != len(texts) {
+		return nil, fmt.Errorf("the API's reply holds %d vectors for %d texts", len(vs), len(texts))
 	}
-	if err := postJSON(ctx, p.client, p.ep, "embeddings", p.key, map[string]string{"model": p.model, "input": text}, &out); err != nil {
-		return nil, err
+	for _, v := range vs {
+		if len(v) == 0 || len(v) != len(vs[0]) {
+			return nil, errors.New("the API's reply holds an empty vector, or vectors of different dimensions")
+		}
+		normalize(v)
 	}
-	if len(out.Data) == 0 {
-		return nil, nil
-	}
-	return out.Data[0].Embedding, nil
+	return vs, nil
 }

@@ -59,8 +59,8 @@ func TestProviders(t *testing.T) {
 			map[string]any{"data": []map[string]any{{"embedding": []float32{0.6, 0.8}}}}},
 		{"openai-compat", ProviderConfig{Provider: "openai-compat", Model: "bge-small", APIKey: "k"}, "/embeddings",
 			map[string]any{"data": []map[string]any{{"embedding": []float32{0.6, 0.8}}}}},
-		{"ollama", ProviderConfig{Provider: "ollama", Model: "nomic-embed-text"}, "/embeddings",
-			map[string]any{"embedding": []float32{0.6, 0.8}}},
+		{"ollama", ProviderConfig{Provider: "ollama", Model: "nomic-embed-text"}, "/embed",
+			map[string]any{"embeddings": [][]float32{{0.6, 0.8}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -180,10 +180,11 @@ func TestProviderSendsURLCredentials(t *testing.T) {
 		provider string
 		key      string
 		wantAuth string // "basic" or "bearer"
+		wantPath string
 	}{
-		{"compat without key", "openai-compat", "", "basic"},
-		{"compat with key", "openai-compat", envKey, "bearer"},
-		{"ollama with an OpenAI key set", "ollama", envKey, "basic"},
+		{"compat without key", "openai-compat", "", "basic", "/v1/embeddings"},
+		{"compat with key", "openai-compat", envKey, "bearer", "/v1/embeddings"},
+		{"ollama with an OpenAI key set", "ollama", envKey, "basic", "/v1/embed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -195,7 +196,7 @@ func TestProviderSendsURLCredentials(t *testing.T) {
 				} else if r.Header.Get("Authorization") == "Bearer "+envKey {
 					gotAuth = "bearer"
 				}
-				json.NewEncoder(w).Encode(map[string]any{"embedding": []float32{3, 4}, "data": []map[string]any{{"embedding": []float32{3, 4}}}})
+				json.NewEncoder(w).Encode(map[string]any{"embeddings": [][]float32{{3, 4}}, "data": []map[string]any{{"embedding": []float32{3, 4}}}})
 			}))
 			defer srv.Close()
 			u := strings.Replace(srv.URL, "http://", "http://"+urlUser+":"+urlPassword+"@", 1) + "/v1?key=" + urlQueryKey
@@ -210,8 +211,8 @@ func TestProviderSendsURLCredentials(t *testing.T) {
 			if math.Abs(float64(v[0])-0.6) > 1e-6 {
 				t.Errorf("vector %v is not normalized", v)
 			}
-			if gotPath != "/v1/embeddings" || gotQuery != urlQueryKey || gotAuth != tt.wantAuth {
-				t.Errorf("API saw path %q, key %q, auth %q; want /v1/embeddings, %q, %s", gotPath, gotQuery, gotAuth, urlQueryKey, tt.wantAuth)
+			if gotPath != tt.wantPath || gotQuery != urlQueryKey || gotAuth != tt.wantAuth {
+				t.Errorf("API saw path %q, key %q, auth %q; want %s, %q, %s", gotPath, gotQuery, gotAuth, tt.wantPath, urlQueryKey, tt.wantAuth)
 			}
 		})
 	}

@@ -16,7 +16,11 @@
 //  5. highlight (highlight.go): the sentences to set in bold.
 //
 // search.go runs the stages; tuning.go holds every tuning constant, by
-// stage, with its reason; calibrate.go fits the decision's thresholds.
+// stage, with its reason; calibrate.go fits the decision's thresholds, and
+// thresholds_saved.go keeps them with the index for the embedder they were
+// fitted for. A network embedder (embed.go, embed_http.go) is called in
+// batches, with retries, through an on-disk cache (embedcache.go); when it
+// fails at question time the answer does without the dense signal.
 //
 // Opening an engine is a pipeline too: each passage is analyzed on its own
 // (derive.go: its terms and topic candidates), the corpus-wide structures
@@ -60,6 +64,12 @@ type Config struct {
 	// at a time, never while the engine holds a lock, and not at all when
 	// the index is loaded as is.
 	Progress func(Progress)
+	// OnFallback, when set, is told why a question was answered without
+	// the embedder: embedding it failed (a network embedder that is down),
+	// so the answer rests on the lexical and coverage signals alone. It is
+	// called at most once per fallbackWarnEvery, from the answering
+	// goroutine; it must not block.
+	OnFallback func(err error)
 }
 
 // Source is a set of documents that Open may not need to read. When the
@@ -126,6 +136,11 @@ type Engine struct {
 	topics     []string
 	stats      Stats
 	progress   func(Progress) // Config.Progress
+
+	// savedThresholds is true when thresholds were saved with the index
+	// for this embedder (SaveThresholds), not DefaultThresholds.
+	savedThresholds bool
+	fallback        fallbackWarner
 }
 
 // Stats says how Open got the index.
@@ -167,6 +182,7 @@ func Open(ctx context.Context, docs []corpus.Document, cfg Config) (*Engine, err
 func OpenSource(ctx context.Context, src Source, cfg Config) (*Engine, error) {
 	e := newEngine(cfg.Embedder)
 	e.progress = cfg.Progress
+	e.fallback.notify = cfg.OnFallback
 	if cfg.Path != "" {
 		return e.openPersistent(ctx, src, cfg.Path)
 	}
@@ -268,6 +284,21 @@ func (e *Engine) Stats() Stats { return e.stats }
 
 // EmbedderID is the ID of the embedder the index was built with.
 func (e *Engine) EmbedderID() string { return e.emb.ID() }
+
+// Thresholds returns the thresholds the decision uses, and whether they
+// were saved with the index for this engine's embedder (by `quotebot
+// calibrate --save`, see SaveThresholds) rather than DefaultThresholds.
+func (e *Engine) Thresholds() (th Thresholds, saved bool) { return e.thresholds, e.savedThresholds }
+
+// Calibrated reports whether the thresholds in use were calibrated for this
+// engine's embedder: saved with the index for it, or DefaultThresholds with
+// the built-in embedder they were calibrated for. A network embedder
+// without saved thresholds answers with DefaultThresholds, which fit its
+// similarity scores only roughly.
+func (e *Engine) Calibrated() bool {
+	_, local := e.emb.(*Local)
+	return e.savedThresholds || local
+}
 
 // embedFunc gives chromem-go an explicit embedding function; without one it
 // would silently fall back to OpenAI.

@@ -21,6 +21,7 @@ import (
 //	quotebot-index.json  the manifest: what the index was built from (snapshotMeta)
 //	quotebot-index.bin   the snapshot: everything the engine loads (snapshot.go)
 //	quotebot-index.lock  held while a process builds
+//	quotebot-embed-cache-*.bin  vectors a network embedder returned (embedcache.go)
 //
 // A build writes the snapshot under a temporary name in the folder, renames
 // it over the old one, then replaces the manifest the same way; a process
@@ -83,6 +84,33 @@ type snapshotMeta struct {
 	Passages int           `json:"passages"`
 	Terms    int           `json:"terms"`
 	Topics   []string      `json:"topics"`
+	// Thresholds are the decision's thresholds saved by `quotebot
+	// calibrate --save` (SaveThresholds), by the ID of the embedder they
+	// were calibrated for; absent from older manifests. Saving rewrites
+	// only the manifest, so this is the one field in which it may differ
+	// from the snapshot's copy (see sameMeta), and the manifest's is the
+	// one used.
+	Thresholds map[string]Thresholds `json:"thresholds,omitempty"`
+}
+
+// sameMeta reports whether two encodings of snapshotMeta describe the same
+// index: equal but for their thresholds.
+func sameMeta(a, b []byte) bool {
+	if bytes.Equal(a, b) {
+		return true
+	}
+	canon := func(raw []byte) ([]byte, bool) {
+		var m snapshotMeta
+		if json.Unmarshal(raw, &m) != nil {
+			return nil, false
+		}
+		m.Thresholds = nil
+		out, err := json.Marshal(m)
+		return out, err == nil
+	}
+	ca, ok1 := canon(a)
+	cb, ok2 := canon(b)
+	return ok1 && ok2 && bytes.Equal(ca, cb)
 }
 
 // skippedFile is a corpus.Skipped as the manifest records it.
@@ -216,7 +244,7 @@ func openIndex(dir string, want wanted) (*snapshot, snapshotMeta, error) {
 		s.Close()
 		return nil, m.meta, err
 	}
-	if !bytes.Equal(raw, m.raw) {
+	if !sameMeta(raw, m.raw) {
 		s.Close()
 		return nil, m.meta, staleError{"the index's manifest does not match its data"}
 	}
@@ -370,7 +398,7 @@ func isOwnName(name string) bool {
 	case manifestName, snapshotName, lockName:
 		return true
 	}
-	return strings.HasPrefix(name, manifestName+tmpInfix) || strings.HasPrefix(name, snapshotName+tmpInfix)
+	return isEmbedCacheName(name) || strings.HasPrefix(name, manifestName+tmpInfix) || strings.HasPrefix(name, snapshotName+tmpInfix)
 }
 
 // removeStaleTemps removes the temporary files of builds that were killed:

@@ -57,6 +57,10 @@ type slot struct {
 type query struct {
 	text  string
 	slots []slot
+	// vec is the embedder's vector of text when the caller has it already
+	// (Calibrate embeds every question in batches); nil means ask the
+	// embedder.
+	vec []float32
 }
 
 // missingName returns a name the question asks about that no passage

@@ -269,7 +269,7 @@ func (e *Engine) rebuild(ctx context.Context, src Source, path string, want want
 	w.end()
 	meta := snapshotMeta{Kind: manifestKind, Format: snapshotFormat, Embedder: want.embedder, Dim: dim,
 		Analysis: want.analysis, Source: src.Key, Documents: e.stats.Documents, Skipped: skippedFiles(e.stats.Skipped), Passages: len(e.passages),
-		Terms: nTerms, Topics: e.topics}
+		Terms: nTerms, Topics: e.topics, Thresholds: savedThresholds(path)}
 	raw, err := json.Marshal(meta)
 	if err != nil {
 		return fmt.Errorf("encode manifest: %w", err)

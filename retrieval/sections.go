@@ -253,7 +253,11 @@ func (e *Engine) load(path string, want wanted) error {
 		return err
 	}
 	defer s.Close()
-	return e.loadFrom(s, meta)
+	if err := e.loadFrom(s, meta); err != nil {
+		return err
+	}
+	e.useThresholds(meta.Thresholds)
+	return nil
 }
 
 // loadFrom loads the snapshot s whose meta section is meta.

@@ -24,7 +24,7 @@ const embedWindow = 256
 
 // streamVectors hands every passage's vector to put in passage order: the
 // old one when old has it, else a new one from the embedder, computed by a
-// few goroutines at once. Every vector is normalized as chromem-go would
+// few goroutines at once (in batches, for an embedder that takes many). Every vector is normalized as chromem-go would
 // (so that it keeps them without copying) and has one dimension, which it
 // returns. put must not keep v.
 func (e *Engine) streamVectors(ctx context.Context, old oldVectors, put func(i int, v []float32) error) (int, error) {
@@ -45,8 +45,24 @@ func (e *Engine) streamVectors(ctx context.Context, old oldVectors, put func(i i
 	}
 	results := make(chan result, embedWindow)
 	slots := make(chan struct{}, embedWindow)
-	work := make(chan int)
+	// Work comes in batches: embedBatchSize passages a request for an
+	// embedder that takes many (embedBatchSize ≤ embedWindow, so a batch
+	// never waits for a slot its own passages hold), one at a time for the
+	// built-in one, which is computed here.
+	batchEmb, batched := e.emb.(batchEmbedder)
+	size, workers := 1, runtime.GOMAXPROCS(0)*2
+	if batched {
+		size, workers = embedBatchSize, embedRequestsInFlight
+	}
+	work := make(chan []int)
 	errs := make(chan error, 1)
+	fail := func(err error) {
+		select {
+		case errs <- err:
+		default:
+		}
+		cancel()
+	}
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer cancel()
@@ -54,34 +70,53 @@ func (e *Engine) streamVectors(ctx context.Context, old oldVectors, put func(i i
 	go func() {
 		defer wg.Done()
 		defer close(work)
-		for _, i := range todo {
+		var batch []int
+		for k, i := range todo {
 			select {
 			case slots <- struct{}{}:
 			case <-ctx.Done():
 				return
 			}
+			batch = append(batch, i)
+			if len(batch) < size && k < len(todo)-1 {
+				continue
+			}
 			select {
-			case work <- i:
+			case work <- batch:
+				batch = nil
 			case <-ctx.Done():
 				return
 			}
 		}
 	}()
-	for range min(runtime.GOMAXPROCS(0)*2, max(len(todo), 1)) {
+	for range min(workers, max(len(todo), 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range work {
-				v, err := e.emb.Embed(ctx, indexText(e.passages[i])) // structure: see indextext.go
-				if err != nil {
-					select {
-					case errs <- fmt.Errorf("embed passage %s ¶%d: %w", e.passages[i].DocID, e.passages[i].Paragraph, err):
-					default:
+			for batch := range work {
+				if !batched {
+					i := batch[0]
+					v, err := e.emb.Embed(ctx, indexText(e.passages[i])) // structure: see indextext.go
+					if err != nil {
+						fail(fmt.Errorf("embed passage %s ¶%d: %w", e.passages[i].DocID, e.passages[i].Paragraph, err))
+						continue
 					}
-					cancel()
+					results <- result{i, v}
 					continue
 				}
-				results <- result{i, v}
+				texts := make([]string, len(batch))
+				for k, i := range batch {
+					texts[k] = indexText(e.passages[i])
+				}
+				vs, err := batchEmb.EmbedBatch(ctx, texts)
+				if err != nil {
+					first := e.passages[batch[0]]
+					fail(fmt.Errorf("embed %d passages from %s ¶%d: %w", len(batch), first.DocID, first.Paragraph, err))
+					continue
+				}
+				for k, i := range batch {
+					results <- result{i, vs[k]}
+				}
 			}
 		}()
 	}

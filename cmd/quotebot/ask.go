@@ -61,6 +61,7 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	cfg.onLoad = warnSkipped(stderr, "ask")
 	progress := newProgressPrinter(stderr, *quiet)
 	cfg.progress = progress.callback()
+	cfg.onFallback = warnFallback(stderr, "ask")
 	eng, err := openEngine(ctx, *cfg)
 	progress.finish()
 	if err != nil {
@@ -71,16 +72,27 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return err
 	}
 	if fromStdin {
-		return askLines(ctx, resp, *top, stdin, stdout)
+		err = askLines(ctx, resp, *top, stdin, stdout)
+	} else {
+		err = askOne(ctx, resp, question, *top, *asJSON, stdout, getenv)
 	}
-	reply := resp.Respond(ctx, bot.Request{Question: question, Platform: bot.PlatformCLI, Top: *top, Usage: "quotebot ask"})
+	// After the answers, and only when there were some.
+	if hint := calibrateHint(eng); err == nil && hint != "" {
+		fmt.Fprintf(stderr, "quotebot ask: note: %s\n", hint)
+	}
+	return err
+}
+
+// askOne answers one question on w, as JSON or as text.
+func askOne(ctx context.Context, resp *bot.Responder, question string, top int, asJSON bool, w io.Writer, getenv func(string) string) error {
+	reply := resp.Respond(ctx, bot.Request{Question: question, Platform: bot.PlatformCLI, Top: top, Usage: "quotebot ask"})
 	if err := replyError(reply); err != nil {
 		return err
 	}
-	if *asJSON {
-		return json.NewEncoder(stdout).Encode(reply.Answer)
+	if asJSON {
+		return json.NewEncoder(w).Encode(reply.Answer)
 	}
-	printReply(stdout, reply, boldStyle(stdout, getenv))
+	printReply(w, reply, boldStyle(w, getenv))
 	return nil
 }
 

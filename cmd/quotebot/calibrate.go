@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,16 +14,23 @@ import (
 	"github.com/quotebot/quotebot/retrieval"
 )
 
-const calibrateUsage = `Usage: quotebot calibrate [--corpus DIR] [--sets FILE] [FILE.jsonl...]
+const calibrateUsage = `Usage: quotebot calibrate [--save] [--db PATH] [--corpus DIR] [--sets FILE] [FILE.jsonl...]
 
 Fits the answer thresholds of the configured embedder (QUOTEBOT_EMBEDDER):
 the share of a question a passage must cover to be quoted, the share the
 best passage must cover to be offered as the closest one, and how far it
 must stand out from the next. It asks every question of the evaluation sets
 once, searches a grid for the thresholds that get the most replies right
-(a wrong quote costs three right ones), and prints them with what each set
+(a wrong quote costs two right ones), and prints them with what each set
 scores under thresholds fitted on the other sets only — what to expect on
 documents nobody tuned for.
+
+With --save, the thresholds are stored with the index in --db (built from
+--corpus when there is none yet), for this embedder: ask, eval and serve
+then decide with them whenever this embedder opens that index, whatever
+documents it holds. A network
+embedder's vectors are cached in --db, so calibrating again asks the API
+for nothing it has already embedded.
 
 The sets are the FILE.jsonl arguments, asked about --corpus, and the sets
 listed in --sets: one "set.jsonl corpus-folder" pair a line ("-" for the
@@ -36,6 +44,7 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	fs.SetOutput(stdout)
 	cfg := engineFlags(fs, getenv)
 	setsFile := fs.String("sets", "", "`file` listing evaluation sets and their corpus folders")
+	save := fs.Bool("save", false, "store the thresholds with the index in --db, for this embedder")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), calibrateUsage); fs.PrintDefaults() }
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -67,7 +76,7 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer, 
 			return err
 		}
 		c := *cfg
-		c.Corpus, c.DB = s.corpus, ""
+		c.Corpus, c.DB, c.cacheDir = s.corpus, "", cfg.DB
 		eng, err := openEngine(ctx, c)
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.file, err)
@@ -87,7 +96,26 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		}
 		fmt.Fprintf(stdout, "  pooled: %s\n", retrieval.Score(pooled))
 	}
-	fmt.Fprintf(stdout, "thresholds for %s: quote=%.2f closest=%.2f stand_out=%.2f\n", sets[0].Engine.EmbedderID(), th.Quote, th.Closest, th.StandOut)
+	id := sets[0].Engine.EmbedderID()
+	fmt.Fprintf(stdout, "thresholds for %s: quote=%.2f closest=%.2f stand_out=%.2f\n", id, th.Quote, th.Closest, th.StandOut)
+	if !*save {
+		return nil
+	}
+	// The thresholds belong to the index the other commands open, --db,
+	// whatever documents it holds; it is built from --corpus only when it
+	// is not there yet.
+	err = retrieval.SaveThresholds(ctx, cfg.DB, id, th)
+	if errors.Is(err, retrieval.ErrNoIndex) {
+		cfg.onLoad = warnSkipped(stderr, "calibrate")
+		if _, _, err := buildIndex(ctx, *cfg); err != nil {
+			return err
+		}
+		err = retrieval.SaveThresholds(ctx, cfg.DB, id, th)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "saved with the index in %s\n", cfg.DB)
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -52,6 +53,13 @@ type engineConfig struct {
 	// progress, when set, is told how far building the index has come
 	// (see progressPrinter).
 	progress func(retrieval.Progress)
+	// onFallback, when set, is told (at most once a minute) that questions
+	// were answered without the embedder because it failed; see
+	// retrieval.Config.OnFallback.
+	onFallback func(error)
+	// cacheDir is the folder of a network embedder's cache of vectors; empty
+	// means DB. calibrate, whose engines are in memory, sets it to --db.
+	cacheDir string
 }
 
 // engineFlags registers --corpus, --db, --embedder, --embed-model and
@@ -280,7 +288,7 @@ func (c engineConfig) retrievalConfig() (retrieval.Config, retrieval.Source, *bo
 		*read = true
 		return load()
 	}
-	return retrieval.Config{Embedder: emb, Path: c.DB, Progress: c.progress}, src, read, nil
+	return retrieval.Config{Embedder: emb, Path: c.DB, Progress: c.progress, OnFallback: c.onFallback}, src, read, nil
 }
 
 // engineSource is the corpus of c as a retrieval.Source: its key covers the
@@ -349,7 +357,8 @@ func newEmbedder(c engineConfig) (retrieval.Embedder, error) {
 	if c.Embedder == "local" {
 		return retrieval.NewLocal(), nil
 	}
-	return retrieval.NewProvider(retrieval.ProviderConfig{Provider: c.Embedder, Model: c.Model, URL: c.URL, APIKey: c.APIKey})
+	return retrieval.NewProvider(retrieval.ProviderConfig{Provider: c.Embedder, Model: c.Model, URL: c.URL, APIKey: c.APIKey,
+		CacheDir: cmp.Or(c.cacheDir, c.DB)})
 }
 
 // embedderID is the ID of the embedder c names, as the index records it

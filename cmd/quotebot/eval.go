@@ -27,7 +27,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	cfg := engineFlags(fs, getenv)
-	verbose := fs.Bool("v", false, "print the tuning constants and list every question that was answered wrongly")
+	verbose := fs.Bool("v", false, "print the thresholds in force and where they came from, the tuning constants, and every question that was answered wrongly")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), evalUsage); fs.PrintDefaults() }
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -52,11 +52,13 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return err
 	}
 	cfg.onLoad = warnSkipped(stderr, "eval")
+	cfg.onFallback = warnFallback(stderr, "eval")
 	eng, err := openEngine(ctx, *cfg)
 	if err != nil {
 		return err
 	}
 	if *verbose {
+		fmt.Fprintln(stdout, thresholdsInForce(eng, cfg.DB))
 		fmt.Fprintln(stdout, "tuning constants (retrieval/tuning.go):")
 		for _, tv := range retrieval.Tuning() {
 			fmt.Fprintf(stdout, "  %-9s %-18s %s\n", tv.Stage, tv.Name, tv.Value)

@@ -194,6 +194,7 @@ func (r *reloader) loadFirst(ctx context.Context) {
 	cfg := r.cfg
 	cfg.onLoad = r.docs.record(r.logger)
 	cfg.progress = newProgressLogger(r.logger).callback()
+	cfg.onFallback = r.warnFallback
 	eng, key, err := openEngineKeyed(ctx, cfg)
 	if err != nil {
 		r.logger.Error("load index", "err", err)
@@ -204,7 +205,16 @@ func (r *reloader) loadFirst(ctx context.Context) {
 		r.metrics.loadedAt.Set(float64(r.now().UnixNano()) / 1e9)
 		st := eng.Stats()
 		r.logger.Info("index ready", "passages", eng.Len(), "loaded", st.Loaded, "embedded", st.Embedded, "reused", st.Reused, "reason", st.Reason)
+		if !eng.Calibrated() {
+			r.logger.Warn("the answer thresholds are the built-in embedder's, not fitted for this one; run quotebot calibrate --save to fit them", "embedder", eng.EmbedderID())
+		}
 	}
+}
+
+// warnFallback logs that questions were answered without the embedder,
+// which failed; retrieval calls it at most once a minute.
+func (r *reloader) warnFallback(err error) {
+	r.logger.Warn("the embedder failed; answering from the lexical and coverage signals", "err", err)
 }
 
 // reload opens the index of the documents as they are now and swaps it in,
@@ -230,6 +240,7 @@ func (r *reloader) reload(ctx context.Context, reasons []string) (out reloadOutc
 	cfg := r.cfg
 	cfg.onLoad = func(s scanned) error { seen = &s; return nil }
 	cfg.progress = newProgressLogger(r.logger).callback()
+	cfg.onFallback = r.warnFallback
 	eng, key, err := openEngineKeyed(ctx, cfg)
 	out.Duration = r.now().Sub(start)
 	if ctx.Err() != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quotebot/quotebot/internal/fakeembed"
 	"github.com/quotebot/quotebot/retrieval"
 )
 
@@ -94,7 +94,7 @@ type fakeEmbedAPI struct {
 	calls atomic.Int64
 	// authorized, when set, refuses (401) the requests it returns false for.
 	authorized func(r *http.Request) bool
-	// fail makes every call answer 500.
+	// fail makes every call answer 500, with an hour's Retry-After.
 	fail bool
 	// hold, while set, holds every call until release is closed; held is
 	// closed when the first one arrives.
@@ -116,13 +116,16 @@ func newFakeEmbedAPI(t *testing.T, configure func(*fakeEmbedAPI)) *fakeEmbedAPI 
 			http.Error(w, `{"error":"unauthorized"}`, http.StatusUnauthorized)
 			return
 		}
-		var req struct{ Input, Model string }
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Model == "" {
+		model, inputs, err := fakeembed.ReadRequest(r)
+		if err != nil {
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return
 		}
 		f.calls.Add(1)
 		if f.fail {
+			// An hour's wait: quotebot gives up at once instead of
+			// trying again for 15 s.
+			w.Header().Set("Retry-After", "3600")
 			http.Error(w, `{"error":"the model is down"}`, http.StatusInternalServerError)
 			return
 		}
@@ -134,8 +137,11 @@ func newFakeEmbedAPI(t *testing.T, configure func(*fakeEmbedAPI)) *fakeEmbedAPI 
 				return
 			}
 		}
-		v, _ := local.Embed(r.Context(), req.Input)
-		json.NewEncoder(w).Encode(map[string]any{"data": []map[string]any{{"embedding": v}}})
+		vecs := make([][]float32, len(inputs))
+		for i, in := range inputs {
+			vecs[i], _ = local.Embed(r.Context(), in)
+		}
+		fakeembed.WriteOpenAI(w, model, vecs)
 	}))
 	t.Cleanup(func() {
 		f.once.Do(func() { close(f.held) })

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"hash/fnv"
 	"io"
@@ -20,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/quotebot/quotebot/internal/fakeembed"
 )
 
 // runMainEnv makes the test binary run quotebot's main instead of the
@@ -103,31 +104,35 @@ func newHeldEmbedAPI(t *testing.T) *heldEmbedAPI {
 	f := &heldEmbedAPI{held: make(chan string, 64), gone: make(chan string, 64)}
 	release := make(chan struct{})
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req struct {
-			Input string `json:"input"`
-		}
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		model, inputs, err := fakeembed.ReadRequest(r)
+		if err != nil {
 			t.Errorf("embedding request: %v", err)
 			return
 		}
-		if f.blockAll.Load() || strings.Contains(req.Input, blockWord) {
-			report(f.held, req.Input)
+		// A batch is held, and reported, as one text.
+		all := strings.Join(inputs, "\n")
+		if f.blockAll.Load() || strings.Contains(all, blockWord) {
+			report(f.held, all)
 			select {
 			case <-r.Context().Done():
-				report(f.gone, req.Input)
+				report(f.gone, all)
 			case <-release:
 			}
 			http.Error(w, "held", http.StatusServiceUnavailable)
 			return
 		}
-		h := fnv.New64a()
-		io.WriteString(h, req.Input)
-		sum := h.Sum64()
-		v := make([]float32, 8)
-		for i := range v {
-			v[i] = float32(sum>>(8*i)&0xff) + 1
+		vecs := make([][]float32, len(inputs))
+		for k, in := range inputs {
+			h := fnv.New64a()
+			io.WriteString(h, in)
+			sum := h.Sum64()
+			v := make([]float32, 8)
+			for i := range v {
+				v[i] = float32(sum>>(8*i)&0xff) + 1
+			}
+			vecs[k] = v
 		}
-		json.NewEncoder(w).Encode(map[string]any{"data": []map[string]any{{"embedding": v}}})
+		fakeembed.WriteOpenAI(w, model, vecs)
 	}))
 	t.Cleanup(f.srv.Close)
 	t.Cleanup(func() { close(release) })
