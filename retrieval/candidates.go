@@ -33,10 +33,12 @@ type candidate struct {
 // dense one), measures each one's signals and returns them best first by
 // their fused score.
 func (e *Engine) rank(ctx context.Context, q query) ([]candidate, error) {
-	lex, touched, err := e.lexicalScores(ctx, q)
+	ls, err := e.lexicalScores(ctx, q)
 	if err != nil {
 		return nil, err
 	}
+	defer e.lex.giveBack(ls)
+	lex := ls.total
 	byIdx := map[int]*candidate{}
 	var cands []*candidate
 	add := func(i int) *candidate {
@@ -48,7 +50,7 @@ func (e *Engine) rank(ctx context.Context, q query) ([]candidate, error) {
 		cands = append(cands, c)
 		return c
 	}
-	for _, d := range topDocs(lex, touched, candidates) {
+	for _, d := range topDocs(lex, ls.touched, candidates) {
 		c := add(int(d))
 		c.lexical = lex[d]
 	}

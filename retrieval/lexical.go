@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // BM25 parameters: the usual defaults.
@@ -37,6 +38,41 @@ type lexIndex struct {
 	// lens are the passages' numbers of content words.
 	lens   []int32
 	avgLen float64
+	// scores holds *lexScores given back after a question, for the next.
+	scores sync.Pool
+}
+
+// lexScores is the working memory of one question's lexical ranking (see
+// (*Engine).lexicalScores): an accumulator of one float64 per passage for
+// the question, one for the slot being scored, and the passages each has
+// touched. It is taken from its lexIndex and given back, so a question
+// allocates nothing per passage; while it waits, every accumulator entry
+// is zero and both lists are empty.
+type lexScores struct {
+	total, slot          []float64
+	touched, slotTouched []int32
+}
+
+// takeScores returns zeroed working memory for one question's ranking.
+func (ix *lexIndex) takeScores() *lexScores {
+	if ls, ok := ix.scores.Get().(*lexScores); ok {
+		return ls
+	}
+	n := ix.N()
+	return &lexScores{total: make([]float64, n), slot: make([]float64, n)}
+}
+
+// giveBack zeroes what ls touched, in time proportional to that, and
+// keeps it for the next question. ls must not be used afterwards.
+func (ix *lexIndex) giveBack(ls *lexScores) {
+	for _, d := range ls.touched {
+		ls.total[d] = 0
+	}
+	for _, d := range ls.slotTouched {
+		ls.slot[d] = 0
+	}
+	ls.touched, ls.slotTouched = ls.touched[:0], ls.slotTouched[:0]
+	ix.scores.Put(ls)
 }
 
 // newLexIndex makes the index of the postings given (see lexIndex) and

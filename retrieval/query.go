@@ -264,19 +264,18 @@ func (e *Engine) makeSlot(word string, forms []string, specificity float64, isPh
 }
 
 // lexicalScores ranks passages by the sum over slots of the best variant's
-// BM25 contribution. It returns the score of every passage (indexed by
-// passage) and the passages with a score above zero, or ctx's error when it
+// BM25 contribution: its total holds the score of every passage (indexed by
+// passage) and its touched the passages with a score above zero. The caller
+// gives it back to e.lex when done with it. The error is ctx's when it
 // ended first.
-func (e *Engine) lexicalScores(ctx context.Context, q query) ([]float64, []int32, error) {
-	n := e.lex.N()
-	total := make([]float64, n)
-	slotAcc := make([]float64, n)
-	var touched, slotTouched []int32
+func (e *Engine) lexicalScores(ctx context.Context, q query) (*lexScores, error) {
+	ls := e.lex.takeScores()
 	for _, s := range q.slots {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+			e.lex.giveBack(ls)
+			return nil, err
 		}
-		slotTouched = slotTouched[:0]
+		ls.slotTouched = ls.slotTouched[:0]
 		for _, v := range s.variants {
 			df := e.lex.df(v.term)
 			if df == 0 {
@@ -286,17 +285,18 @@ func (e *Engine) lexicalScores(ctx context.Context, q query) ([]float64, []int32
 			if !v.exact {
 				idf = min(idf, s.exactIDF)
 			}
-			e.lex.score(v.term, v.weight, idf, slotAcc, &slotTouched)
+			e.lex.score(v.term, v.weight, idf, ls.slot, &ls.slotTouched)
 		}
-		for _, d := range slotTouched {
-			if total[d] == 0 {
-				touched = append(touched, d)
+		for _, d := range ls.slotTouched {
+			if ls.total[d] == 0 {
+				ls.touched = append(ls.touched, d)
 			}
-			total[d] += slotAcc[d]
-			slotAcc[d] = 0
+			ls.total[d] += ls.slot[d]
+			ls.slot[d] = 0
 		}
+		ls.slotTouched = ls.slotTouched[:0]
 	}
-	return total, touched, nil
+	return ls, nil
 }
 
 // credits is each slot's credit in a text (see slotCredit), where the words
