@@ -15,7 +15,7 @@ import (
 // mixed: the index records ID and rebuilds when it changes.
 type Embedder interface {
 	// ID names the embedder and everything that changes its vectors
-	// (provider, model, version, dimension), e.g. "local/v2/768".
+	// (provider, model, version, dimension), e.g. "local/v3/100".
 	ID() string
 	// Embed returns the vector of text.
 	Embed(ctx context.Context, text string) ([]float32, error)
