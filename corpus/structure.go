@@ -112,7 +112,13 @@ func structure(blocks []block, title string) []unit {
 		prev    block // the block before, when prevKind is not afterNothing
 		prevBy  precedingKind
 	)
+	schemes := numberingSchemes(bs)
 	for i, b := range bs {
+		if b.kind == blockPara {
+			if label, ok := paragraphLabel(b.text); ok && schemes[strings.Fields(label)[0]] {
+				section = label
+			}
+		}
 		if b.kind == blockHeading {
 			out = append(out, unit{numbered: b.numbered})
 			lists = nil
@@ -250,6 +256,46 @@ func asksQuestion(text string) bool {
 		}
 	}
 	return len(spans) > 0
+}
+
+// paragraphLabel matches a paragraph that opens with its own numbered
+// label, a capitalised word and a number or Roman numeral ending in ".",
+// ":" or ")" ("Article 5. No one shall…", "Rule 12: …").
+var paragraphLabel = func() func(string) (string, bool) {
+	re := regexp.MustCompile(`^(\p{Lu}\p{Ll}+\.?|§) ?([0-9]+|[IVXLC]+)[.:)] `)
+	return func(text string) (string, bool) {
+		m := re.FindStringSubmatch(text)
+		if m == nil {
+			return "", false
+		}
+		return strings.TrimSuffix(m[1], ".") + " " + m[2], true
+	}
+}()
+
+// numberingSchemes returns the label words ("Article") that open at least
+// two paragraphs of the document. Such a document numbers its parts in the
+// paragraphs themselves, with no heading lines: each labelled paragraph,
+// and the paragraphs after it up to the next label or heading, has its
+// label as Section, so a citation says "Article 5" rather than the last
+// heading above all the articles. A label word seen once is more likely a
+// sentence that starts with a name and a number.
+func numberingSchemes(bs []block) map[string]bool {
+	seen := map[string]int{}
+	for _, b := range bs {
+		if b.kind != blockPara {
+			continue
+		}
+		if label, ok := paragraphLabel(b.text); ok {
+			seen[strings.Fields(label)[0]]++
+		}
+	}
+	out := map[string]bool{}
+	for w, n := range seen {
+		if n >= 2 {
+			out[w] = true
+		}
+	}
+	return out
 }
 
 // headingLabel is a heading's text as a Section: without a trailing ":"

@@ -73,6 +73,23 @@ func TestStructure(t *testing.T) {
 			},
 		},
 		{
+			name: "text: paragraphs that open with their own numbered labels are cited by them, not by the heading above",
+			file: "charter.txt",
+			data: "Preamble\n\n" +
+				"Whereas the parties wish to work together in good faith.\n\n" +
+				"Article 1. Every member may speak at the general assembly.\n\n" +
+				"Its words are recorded in the minutes.\n\n" +
+				"Article 2. The general assembly meets twice a year, in spring and in autumn.\n\n" +
+				"Figure 3. shows the hall, which is the only label of its kind here.\n",
+			want: []string{
+				"¶2 [Preamble] {Preamble} Whereas the parties wish to work together in good faith.",
+				"¶3 [Article 1] {} Article 1. Every member may speak at the general assembly.",
+				"¶4 [Article 1] {} Its words are recorded in the minutes.",
+				"¶5 [Article 2] {} Article 2. The general assembly meets twice a year, in spring and in autumn.",
+				"¶6 [Article 2] {} Figure 3. shows the hall, which is the only label of its kind here.",
+			},
+		},
+		{
 			name: "text: numbered labels are headings; sentences, short list items and runs of short lines are not",
 			file: "labels.txt",
 			data: "Sec. 3. Definitions.\n\n" +
@@ -98,8 +115,8 @@ func TestStructure(t *testing.T) {
 				"¶9 [Sec. 3. Definitions] {} 1. Red.",
 				"¶10 [Sec. 3. Definitions] {} 2. Green.",
 				"¶11 [Sec. 3. Definitions] {} Both colours sell well at the market in the summer months.",
-				"¶12 [Sec. 3. Definitions] {} Article 1. Every member may speak at the general assembly.",
-				"¶13 [Sec. 3. Definitions] {} Article 2. The general assembly meets twice a year, in spring and in autumn.",
+				"¶12 [Article 1] {} Article 1. Every member may speak at the general assembly.",
+				"¶13 [Article 2] {} Article 2. The general assembly meets twice a year, in spring and in autumn.",
 				"¶15 [IV. Trade] {IV. Trade.} Trade between the parties grew by a third over the last five years.",
 			},
 		},
