@@ -41,7 +41,9 @@ func TestLexicalScoresReuse(t *testing.T) {
 		}
 		used.lex.giveBack(ls)
 	})
-	if allocs >= 1 {
+	// Under the race detector sync.Pool drops some of what it is given,
+	// so only the scores above are checked there.
+	if allocs >= 1 && !raceEnabled {
 		t.Errorf("lexicalScores allocates %.1f times a question, want its memory reused", allocs)
 	}
 }

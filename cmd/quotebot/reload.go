@@ -198,9 +198,7 @@ func (r *reloader) loadFirst(ctx context.Context) {
 	eng, key, err := openEngineKeyed(ctx, cfg)
 	if err != nil {
 		r.logger.Error("load index", "err", err)
-	}
-	r.engine.set(eng, err)
-	if err == nil {
+	} else {
 		r.key = key
 		r.metrics.loadedAt.Set(float64(r.now().UnixNano()) / 1e9)
 		st := eng.Stats()
@@ -209,6 +207,9 @@ func (r *reloader) loadFirst(ctx context.Context) {
 			r.logger.Warn("the answer thresholds are the built-in embedder's, not fitted for this one; run quotebot calibrate --save to fit them", "embedder", eng.EmbedderID())
 		}
 	}
+	// Set last: whoever waits for the first load (readiness, tests) then
+	// finds its log lines written.
+	r.engine.set(eng, err)
 }
 
 // warnFallback logs that questions were answered without the embedder,
