@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 )
 
@@ -43,6 +44,9 @@ type asked struct {
 // results of thresholds fitted on the others (leave one set out), which is
 // what to expect on documents nobody tuned for.
 func Calibrate(ctx context.Context, sets []CalibrationSet) (Thresholds, []HeldOut, error) {
+	// What is asked reads the engines' snapshots (see mapping) until the
+	// end.
+	defer runtime.KeepAlive(sets)
 	byset := make([][]asked, len(sets))
 	for i, s := range sets {
 		vecs, err := s.Engine.questionVectors(ctx, s.Questions)
@@ -124,7 +128,7 @@ func (e *Engine) ask(ctx context.Context, q EvalQuestion, vec []float32) (asked,
 	}
 	if _, ok := e.paragraphRef(norm); ok {
 		ans, _, err := e.answer(ctx, q.Q, evalTop)
-		a.fixed, a.answer = true, ans
+		a.fixed, a.answer = true, ans.detached()
 		return a, err
 	}
 	framed := !strings.HasPrefix(strings.TrimSpace(q.Q), norm)

@@ -3,6 +3,8 @@ package retrieval
 import (
 	"encoding/binary"
 	"hash/fnv"
+	"runtime"
+	"strings"
 )
 
 // DocDigests maps each document the engine holds, by ID, to a digest of
@@ -32,7 +34,8 @@ func (e *Engine) DocDigests() map[string]uint64 {
 			field(p.Section)
 			field(p.Context)
 		}
-		out[r.info.ID] = h.Sum64()
+		out[strings.Clone(r.info.ID)] = h.Sum64()
 	}
+	runtime.KeepAlive(e) // the IDs are copies (see Hit.detached)
 	return out
 }

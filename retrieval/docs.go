@@ -1,6 +1,12 @@
 package retrieval
 
-import "github.com/quotebot/quotebot/corpus"
+import (
+	"runtime"
+	"slices"
+	"strings"
+
+	"github.com/quotebot/quotebot/corpus"
+)
 
 // DocInfo describes one document the engine holds, for listings such as the
 // page's list of loaded documents.
@@ -20,7 +26,7 @@ type Doc struct {
 	DocInfo
 	// Passages are the document's passages, in order; a paragraph longer
 	// than the passage limit is several passages with the same Paragraph
-	// (Part 1, 2, …). Callers must not modify them.
+	// (Part 1, 2, …). They are copies, valid after the engine is dropped.
 	Passages []corpus.Passage
 }
 
@@ -31,8 +37,9 @@ type Doc struct {
 func (e *Engine) Documents() []DocInfo {
 	var out []DocInfo
 	for _, r := range e.docRanges() {
-		out = append(out, r.info)
+		out = append(out, r.info.detached())
 	}
+	runtime.KeepAlive(e)
 	return out
 }
 
@@ -40,9 +47,14 @@ func (e *Engine) Documents() []DocInfo {
 // false when the engine holds no such document. Like Documents, it walks
 // the passages once.
 func (e *Engine) Document(id string) (Doc, bool) {
+	defer runtime.KeepAlive(e)
 	for _, r := range e.docRanges() {
 		if r.info.ID == id {
-			return Doc{DocInfo: r.info, Passages: e.passages[r.start:r.end:r.end]}, true
+			ps := make([]corpus.Passage, r.end-r.start)
+			for i, p := range e.passages[r.start:r.end] {
+				ps[i] = detachedPassage(p)
+			}
+			return Doc{DocInfo: r.info.detached(), Passages: ps}, true
 		}
 	}
 	return Doc{}, false
@@ -71,4 +83,39 @@ func (e *Engine) docRanges() []docRange {
 		})
 	}
 	return out
+}
+
+// A loaded engine's strings point into its mapped snapshot, which lives as
+// long as the engine (see mapping); what the engine returns is copied, so
+// that it stays valid after the engine is dropped, as serve does on reload.
+
+// detached returns h with strings of its own.
+func (h Hit) detached() Hit {
+	h.ID, h.Doc, h.Title, h.Date = strings.Clone(h.ID), strings.Clone(h.Doc), strings.Clone(h.Title), strings.Clone(h.Date)
+	h.Text, h.Highlight, h.Section, h.URL = strings.Clone(h.Text), strings.Clone(h.Highlight), strings.Clone(h.Section), strings.Clone(h.URL)
+	return h
+}
+
+// detached returns a with strings of its own (see Hit.detached).
+func (a Answer) detached() Answer {
+	for _, hs := range [][]Hit{a.Passages, a.Closest} {
+		for i := range hs {
+			hs[i] = hs[i].detached()
+		}
+	}
+	return a
+}
+
+// detached returns d with strings of its own.
+func (d DocInfo) detached() DocInfo {
+	d.ID, d.Title, d.Date, d.URL = strings.Clone(d.ID), strings.Clone(d.Title), strings.Clone(d.Date), strings.Clone(d.URL)
+	return d
+}
+
+// detachedPassage returns p with strings and sentences of its own.
+func detachedPassage(p corpus.Passage) corpus.Passage {
+	p.ID, p.DocID, p.Title, p.Date, p.URL = strings.Clone(p.ID), strings.Clone(p.DocID), strings.Clone(p.Title), strings.Clone(p.Date), strings.Clone(p.URL)
+	p.Text, p.Section, p.Context = strings.Clone(p.Text), strings.Clone(p.Section), strings.Clone(p.Context)
+	p.Sentences = slices.Clone(p.Sentences)
+	return p
 }

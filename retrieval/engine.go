@@ -136,6 +136,10 @@ type Engine struct {
 	topics     []string
 	stats      Stats
 	progress   func(Progress) // Config.Progress
+	// mem is the mapped snapshot a loaded engine's passages, lexical
+	// index and vectors point into (see mapping); nil when there is none.
+	// Holding it keeps the mapping alive as long as the engine.
+	mem *mapping
 
 	// savedThresholds is true when thresholds were saved with the index
 	// for this embedder (SaveThresholds), not DefaultThresholds.

@@ -217,6 +217,9 @@ func (ix *lexIndex) idf(df int) float64 {
 func (ix *lexIndex) score(term string, weight, idf float64, acc []float64, touched *[]int32) {
 	docs, tfs := ix.postings(term)
 	for k, doc := range docs {
+		if uint32(doc) >= uint32(len(ix.lens)) || int(doc) >= len(acc) {
+			continue // only in a damaged index (see readLexIndex)
+		}
 		tf := float64(tfs[k])
 		norm := tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*float64(ix.lens[doc])/ix.avgLen))
 		s := weight * idf * norm

@@ -7,7 +7,12 @@ import (
 	"os"
 )
 
-// mapFile is not available here: the vectors are read instead.
-func mapFile(*os.File, int64, int64) ([]byte, func(), error) {
-	return nil, nil, errors.ErrUnsupported
+// mapping is not available here: each section is read into memory instead
+// (see snapshot.section).
+type mapping struct {
+	data []byte
+}
+
+func newMapping(*os.File, int64) (*mapping, error) {
+	return nil, errors.ErrUnsupported
 }

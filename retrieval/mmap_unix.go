@@ -4,18 +4,49 @@ package retrieval
 
 import (
 	"os"
-	"syscall"
+	"runtime"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
-// mapFile maps size bytes of f from off read-only and returns them and the
-// function that unmaps them. The snapshot is only ever replaced by a rename,
-// never written in place, so the mapped bytes do not change under a reader.
-func mapFile(f *os.File, off, size int64) ([]byte, func(), error) {
-	page := int64(os.Getpagesize())
-	start := off / page * page
-	m, err := syscall.Mmap(int(f.Fd()), start, int(off-start+size), syscall.PROT_READ, syscall.MAP_PRIVATE)
-	if err != nil {
-		return nil, nil, err
+// mapping is a whole snapshot file mapped read-only. The strings and
+// arrays a loaded Engine uses point into it (getRaw, secReader.strings),
+// and chromem-go keeps the vectors there. The snapshot is only ever
+// replaced by a rename, never written in place, so the mapped bytes do not
+// change under a reader, even once the file is replaced or removed.
+//
+// Go cannot see that those pointers lead to the mapping, so it must never
+// be unmapped while anything may still read them. It is released only by a
+// cleanup once the mapping (held by the Engine) is unreachable, and even
+// then not unmapped: its pages are replaced in place by anonymous zero pages
+// (MAP_FIXED), so the file and the memory its pages took are given back at
+// once, while a pointer that were somehow still held would read zeros
+// rather than fault. Only the address range stays reserved, which costs no
+// memory. The Engine itself copies what it returns (see Answer), so nothing
+// it gives out points into the mapping.
+type mapping struct {
+	data []byte
+}
+
+// newMapping maps the first size bytes of f read-only.
+func newMapping(f *os.File, size int64) (*mapping, error) {
+	if size <= 0 || int64(int(size)) != size {
+		return nil, unix.EINVAL
 	}
-	return m[off-start:], func() { syscall.Munmap(m) }, nil
+	data, err := unix.Mmap(int(f.Fd()), 0, int(size), unix.PROT_READ, unix.MAP_SHARED)
+	if err != nil {
+		return nil, err
+	}
+	m := &mapping{data: data}
+	runtime.AddCleanup(m, releaseMapping, data)
+	return m, nil
+}
+
+// releaseMapping replaces the pages of data, a mapping nothing uses any
+// more, by anonymous zero pages (see mapping); when that fails it leaves the
+// mapping as it is, which is safe too.
+func releaseMapping(data []byte) {
+	unix.MmapPtr(-1, 0, unsafe.Pointer(unsafe.SliceData(data)), uintptr(len(data)),
+		unix.PROT_READ, unix.MAP_PRIVATE|unix.MAP_ANON|unix.MAP_FIXED)
 }

@@ -35,8 +35,9 @@ const (
 	// manifestKind marks a manifest as quotebot's.
 	manifestKind = "quotebot-index"
 	// snapshotFormat changes when the layout of the index changes; format 1
-	// was chromem-go's persistent database with a manifest beside it.
-	snapshotFormat = 2
+	// was chromem-go's persistent database with a manifest beside it; 3
+	// aligns raw arrays (rawAlign) so that they load in place.
+	snapshotFormat = 3
 	// tmpInfix joins a file's name and the random part of its temporary
 	// name while it is written.
 	tmpInfix = ".tmp-"
@@ -237,10 +238,8 @@ func openIndex(dir string, want wanted) (*snapshot, snapshotMeta, error) {
 	if err != nil {
 		return nil, m.meta, err
 	}
-	r := s.section(secMeta)
-	raw := make([]byte, max(r.left, 0))
-	r.Read(raw)
-	if err := r.close(); err != nil {
+	raw, err := s.readSection(secMeta)
+	if err != nil {
 		s.Close()
 		return nil, m.meta, err
 	}

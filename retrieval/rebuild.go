@@ -61,13 +61,13 @@ func (p *previous) load(e *Engine, want wanted) bool {
 	if p.snap.verify() != nil {
 		return false
 	}
-	r := p.snap.section(secMeta)
-	raw := make([]byte, max(r.left, 0))
-	r.Read(raw)
+	raw, err := p.snap.readSection(secMeta)
 	var meta snapshotMeta
-	if r.close() != nil || json.Unmarshal(raw, &meta) != nil {
+	if err != nil || json.Unmarshal(raw, &meta) != nil {
 		return false
 	}
+	// What p keeps points into the mapping, which p.snap keeps.
+	p.snap.mapBytes()
 	old, err := readPassages(p.snap, meta.Passages)
 	if err != nil {
 		return false
@@ -94,6 +94,9 @@ func (p *previous) load(e *Engine, want wanted) bool {
 	if meta.Analysis == want.analysis {
 		lex, err1 := readLexIndex(p.snap, len(old))
 		cands, words, err2 := readTopicCands(p.snap, len(old), func(j int) int { return len(old[j].Text) })
+		if err1 == nil {
+			err1 = lex.checkPostings()
+		}
 		if err1 == nil && err2 == nil {
 			p.terms, p.words = lex.terms, words
 			p.data = lex.passageTerms()

@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"runtime"
 	"strings"
 )
 
@@ -22,6 +23,10 @@ func (e *Engine) Answer(ctx context.Context, question string, top int) (Answer, 
 		return Answer{}, err
 	}
 	ans, _, err := e.answer(ctx, question, top)
+	// The answer is copied out of the engine's snapshot (see Hit.detached)
+	// while the engine, and so its mapping, is certainly alive.
+	ans = ans.detached()
+	runtime.KeepAlive(e)
 	return ans, err
 }
 

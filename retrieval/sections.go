@@ -2,13 +2,8 @@ package retrieval
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
-	"math"
-	"runtime"
-	"unsafe"
 
 	chromem "github.com/philippgille/chromem-go"
 
@@ -98,6 +93,7 @@ func writeTopicCands(w *snapWriter, cands []topicCands, words []string) {
 	w.u32(uint32(len(cands)))
 	putRaw(w, off)
 	var buf topicCands
+	w.pad(rawAlign)
 	for _, c := range cands {
 		buf = append(buf[:0], c...)
 		buf.mapWords(func(id uint32) uint32 {
@@ -107,7 +103,7 @@ func writeTopicCands(w *snapWriter, cands []topicCands, words []string) {
 			}
 			return renum[id] - 1
 		})
-		putRaw(w, buf)
+		appendRaw(w, buf)
 	}
 	w.strings(table)
 	w.end()
@@ -196,19 +192,30 @@ func readLexIndex(s *snapshot, n int) (*lexIndex, error) {
 		return nil, damaged("postings", "tables of different lengths")
 	}
 	for t := range nt {
-		a, b := start[t], start[t+1]
-		if a > b || int(b) > np {
+		if a, b := start[t], start[t+1]; a > b || int(b) > np {
 			return nil, damaged("postings", "a number out of range")
 		}
+	}
+	// The passages in the postings are not checked here, which would make
+	// all of them resident: lexIndex.score skips one out of range, and a
+	// rebuild, which needs them in order, checks them (checkPostings).
+	return newLexIndex(terms, start, docs, tfs, lens), nil
+}
+
+// checkPostings reports whether every posting list of ix names passages
+// of its index in ascending order, as passageTerms needs.
+func (ix *lexIndex) checkPostings() error {
+	n := int32(len(ix.lens))
+	for t := range len(ix.terms) {
 		prev := int32(-1)
-		for _, d := range docs[a:b] {
-			if d <= prev || int(d) >= n {
-				return nil, damaged("postings", "a passage out of range or order")
+		for _, d := range ix.docs[ix.start[t]:ix.start[t+1]] {
+			if d <= prev || d >= n {
+				return damaged("postings", "a passage out of range or order")
 			}
 			prev = d
 		}
 	}
-	return newLexIndex(terms, start, docs, tfs, lens), nil
+	return nil
 }
 
 // readTopicCands reads the candidate topics of n passages whose texts
@@ -242,17 +249,19 @@ func readTopicCands(s *snapshot, n int, textLen func(i int) int) ([]topicCands, 
 }
 
 // load loads the index at path when it was built as wanted: its passages,
-// lexical index, topics and vectors. The vectors stay in the file, mapped
-// into memory where the system allows: they are most of an index, and so
-// they load without a copy and outside the heap the garbage collector
-// paces itself by. chromem-go fills its collection from them while the rest
-// is read.
+// lexical index, topics and vectors. The snapshot is mapped into memory
+// whole where the system allows (see mapping), and the engine reads its
+// strings, arrays and vectors in place: they load without a copy, outside
+// the heap the garbage collector paces itself by, and only the pages that
+// answering touches take memory. chromem-go fills its collection from the
+// vectors while the rest is read and the checksums are verified.
 func (e *Engine) load(path string, want wanted) error {
 	s, meta, err := openIndex(path, want)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	s.mapBytes()
 	if err := e.loadFrom(s, meta); err != nil {
 		return err
 	}
@@ -260,29 +269,34 @@ func (e *Engine) load(path string, want wanted) error {
 	return nil
 }
 
-// loadFrom loads the snapshot s whose meta section is meta.
+// loadFrom loads the snapshot s whose meta section is meta. Every
+// section's checksum is verified through the file (verifySection), not
+// through the mapping, so that verifying does not make the whole file
+// resident; reading checks every number that indexes something, so the
+// two can run at once.
 func (e *Engine) loadFrom(s *snapshot, meta snapshotMeta) error {
 	if meta.Dim <= 0 || meta.Passages <= 0 {
 		return damaged("meta", "no dimension or no passages")
 	}
+	check := make(chan error, 1)
+	go func() { check <- s.verify() }()
 	passages, err := readPassages(s, meta.Passages)
-	if err != nil {
-		return err
+	var vecs []float32
+	if err == nil {
+		vecs, err = s.vectors(meta.Passages * meta.Dim)
 	}
-	vecs, unmap, err := s.vectors(meta.Passages * meta.Dim)
 	if err != nil {
-		return err
+		return errors.Join(err, <-check)
 	}
 	type filled struct {
 		col *chromem.Collection
 		err error
 	}
-	fill, check := make(chan filled, 1), make(chan error, 1)
+	fill := make(chan filled, 1)
 	go func() {
 		col, err := e.newCollection(context.Background(), passages, vecs, meta.Dim)
 		fill <- filled{col, err}
 	}()
-	go func() { check <- s.checkVectors(vecs) }()
 	byID := make(map[string]int, len(passages))
 	for i, p := range passages {
 		if _, dup := byID[p.ID]; dup && err == nil {
@@ -296,53 +310,26 @@ func (e *Engine) loadFrom(s *snapshot, meta snapshotMeta) error {
 	}
 	f := <-fill
 	if err = errors.Join(err, f.err, <-check); err != nil {
-		if unmap != nil {
-			unmap()
-		}
 		return err
 	}
-	if unmap != nil {
-		// The vectors are unmapped once the collection that holds them is
-		// unreachable; nothing else keeps them.
-		runtime.AddCleanup(f.col, func(unmap func()) { unmap() }, unmap)
-	}
 	e.passages, e.byID, e.lex, e.topics, e.col, e.dim = passages, byID, lex, meta.Topics, f.col, meta.Dim
+	// Everything above may point into the mapping: the engine keeps it.
+	e.mem = s.mem
 	e.stats = meta.stats()
 	return nil
 }
 
-// vectors returns the n values of the vectors section: mapped from the
-// file, with the function that unmaps them, or else read into memory (and
-// a nil function). checkVectors verifies them.
-func (s *snapshot) vectors(n int) ([]float32, func(), error) {
+// vectors returns the n values of the vectors section, in place (see
+// getRaw).
+func (s *snapshot) vectors(n int) ([]float32, error) {
 	sec, ok := s.secs[secVectors]
 	if !ok || sec.size != int64(n)*4 {
-		return nil, nil, damaged("vectors", "not the size of the passages' vectors")
-	}
-	if littleEndian {
-		if m, unmap, err := mapFile(s.f, sec.off, sec.size); err == nil {
-			return unsafe.Slice((*float32)(unsafe.Pointer(&m[0])), n), unmap, nil
-		}
+		return nil, damaged("vectors", "not the size of the passages' vectors")
 	}
 	r := s.section(secVectors)
 	v := getRaw[float32](r, n)
 	if err := r.close(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return v, nil, nil
-}
-
-// checkVectors verifies the checksum of vectors returned by vectors.
-func (s *snapshot) checkVectors(v []float32) error {
-	b := rawBytes(v)
-	if !littleEndian {
-		b = make([]byte, 0, len(v)*4)
-		for _, x := range v {
-			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
-		}
-	}
-	if crc32.Checksum(b, castagnoli) != s.secs[secVectors].crc {
-		return damaged("vectors", "checksum does not match")
-	}
-	return nil
+	return v, nil
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"io"
 	"os"
 	"unsafe"
 )
@@ -21,7 +20,9 @@ import (
 //	footer   u32 count, then per section: u32 id, u32 crc, u64 offset, u64 size
 //	trailer  u64 footer offset, u64 footer size, u32 footer crc, u32 format, "quotebot"
 //
-// Arrays are stored raw (see rawio.go), so the vectors load in one read.
+// Arrays are stored raw (see rawio.go) at multiples of rawAlign bytes, so
+// that a loaded index uses them, and its strings, in place: the file is
+// mapped whole (see mapping) and nothing but a few small tables is copied.
 // The file is written beside its final name and renamed into place, so a
 // reader sees either the old snapshot or the new one, whole.
 
@@ -126,8 +127,24 @@ func (w *snapWriter) end() {
 	w.cur = nil
 }
 
-// putRaw writes a raw array into the current section.
+// rawAlign is the alignment of raw arrays from their section's start (so
+// in the file, sections being aligned more): 8 bytes, the largest value, so
+// that a loaded array is read in place (getRaw).
+const rawAlign = 8
+
+// padding is the number of bytes from off to the next multiple of n.
+func padding(off, n int) int { return (n - off%n) % n }
+
+// putRaw writes a raw array into the current section, after zeros up to a
+// multiple of rawAlign bytes.
 func putRaw[T fixed](w *snapWriter, s []T) {
+	w.pad(rawAlign)
+	appendRaw(w, s)
+}
+
+// appendRaw writes a raw array right after what precedes it: the next
+// values of the array putRaw began.
+func appendRaw[T fixed](w *snapWriter, s []T) {
 	if w.err == nil {
 		if err := writeRaw(w, s); err != nil && w.err == nil {
 			w.err = err
@@ -135,8 +152,8 @@ func putRaw[T fixed](w *snapWriter, s []T) {
 	}
 }
 
-// strings writes a table of strings: u32 count, u64 offsets (count+1),
-// then their bytes.
+// strings writes a table of strings: u32 count, u64 offsets (count+1, a
+// raw array), then their bytes.
 func (w *snapWriter) strings(ss []string) {
 	w.u32(uint32(len(ss)))
 	offs := make([]uint64, len(ss)+1)
@@ -179,7 +196,13 @@ func (w *snapWriter) finish() error {
 type snapshot struct {
 	f    *os.File
 	name string
+	size int64
 	secs map[uint32]section
+	// data is the whole file once mapBytes mapped it, and mem its owner;
+	// both nil when the system cannot map it, and then each section is
+	// read into memory when asked for.
+	data []byte
+	mem  *mapping
 }
 
 // openSnapshot opens a snapshot file and reads its section table. An error
@@ -197,7 +220,21 @@ func openSnapshot(name string) (*snapshot, error) {
 	return s, nil
 }
 
+// Close closes the file. What was read from a mapping stays readable: the
+// mapping lives as long as its owner, s.mem (see mapping).
 func (s *snapshot) Close() error { return s.f.Close() }
+
+// mapBytes maps the whole file read-only where the system allows and the
+// machine stores numbers as the file does, so that sections are read in
+// place (see mapping). Where it cannot, sections are read into memory.
+func (s *snapshot) mapBytes() {
+	if !littleEndian || s.data != nil {
+		return
+	}
+	if m, err := newMapping(s.f, s.size); err == nil {
+		s.data, s.mem = m.data, m
+	}
+}
 
 func (s *snapshot) readFooter() error {
 	fi, err := s.f.Stat()
@@ -205,6 +242,7 @@ func (s *snapshot) readFooter() error {
 		return err
 	}
 	size := fi.Size()
+	s.size = size
 	if size < headerSize+trailerSize {
 		return fmt.Errorf("%w: %d bytes is too short", errDamaged, size)
 	}
@@ -252,44 +290,107 @@ func (s *snapshot) readFooter() error {
 	return nil
 }
 
-// section opens section id for reading from its start.
+// section opens section id for reading from its start: in place in the
+// mapping, or read into memory. It does not check the section's checksum:
+// verify and verifySection do, through the file.
 func (s *snapshot) section(id uint32) *secReader {
 	sec, ok := s.secs[id]
-	r := &secReader{name: sectionNames[id], want: sec.crc, left: sec.size}
+	r := &secReader{name: sectionNames[id]}
 	if !ok {
 		r.err = fmt.Errorf("%w: no %s section", errDamaged, r.name)
 		return r
 	}
-	// Large arrays are read past the buffer, straight into place.
-	r.br = bufio.NewReaderSize(io.NewSectionReader(s.f, sec.off, sec.size), 64<<10)
+	if s.data != nil {
+		r.b = s.data[sec.off : sec.off+sec.size : sec.off+sec.size]
+		return r
+	}
+	r.b = make([]byte, sec.size)
+	if _, err := s.f.ReadAt(r.b, sec.off); err != nil {
+		r.b, r.err = nil, fmt.Errorf("read %s section: %w", r.name, err)
+	}
 	return r
 }
 
-// secReader reads one section, checking its size and checksum. Errors are
-// sticky: close reports the first.
-type secReader struct {
-	name      string
-	br        *bufio.Reader
-	left      int64
-	crc, want uint32
-	err       error
+// readSection returns the bytes of section id, read from the file into
+// memory and checked against its checksum.
+func (s *snapshot) readSection(id uint32) ([]byte, error) {
+	sec, ok := s.secs[id]
+	if !ok {
+		return nil, fmt.Errorf("%w: no %s section", errDamaged, sectionNames[id])
+	}
+	b := make([]byte, sec.size)
+	if _, err := s.f.ReadAt(b, sec.off); err != nil {
+		return nil, fmt.Errorf("read %s section: %w", sectionNames[id], err)
+	}
+	if crc32.Checksum(b, castagnoli) != sec.crc {
+		return nil, damaged(sectionNames[id], "checksum does not match")
+	}
+	return b, nil
 }
 
-func (r *secReader) Read(p []byte) (int, error) {
+// verifyBuffer is how many bytes verifySection reads at a time.
+const verifyBuffer = 256 << 10
+
+// verifySection checks the checksum of section id by reading the file
+// through its descriptor into buf (reused; at least verifyBuffer bytes),
+// never through the mapping: pages of the mapping that answering never
+// touches then never count in the process's resident memory.
+func (s *snapshot) verifySection(id uint32, buf []byte) error {
+	sec, ok := s.secs[id]
+	if !ok {
+		return fmt.Errorf("%w: no %s section", errDamaged, sectionNames[id])
+	}
+	var crc uint32
+	for off := int64(0); off < sec.size; {
+		n := min(int64(len(buf)), sec.size-off)
+		if _, err := s.f.ReadAt(buf[:n], sec.off+off); err != nil {
+			return fmt.Errorf("read %s section: %w", sectionNames[id], err)
+		}
+		crc = crc32.Update(crc, castagnoli, buf[:n])
+		off += n
+	}
+	if crc != sec.crc {
+		return damaged(sectionNames[id], "checksum does not match")
+	}
+	return nil
+}
+
+// verify checks the checksum of every section of s.
+func (s *snapshot) verify() error {
+	buf := make([]byte, verifyBuffer)
+	for id := range s.secs {
+		if err := s.verifySection(id, buf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// secReader reads one section's bytes, b, from the front. Errors are
+// sticky: close reports the first.
+type secReader struct {
+	name string
+	b    []byte
+	// pos is how far into the section b starts.
+	pos int
+	err error
+}
+
+// left is the number of bytes not read yet.
+func (r *secReader) left() int { return len(r.b) }
+
+// next returns the next n bytes, nil when fewer are left.
+func (r *secReader) next(n int) []byte {
 	if r.err != nil {
-		return 0, r.err
+		return nil
 	}
-	if int64(len(p)) > r.left {
+	if n < 0 || n > len(r.b) {
 		r.fail("truncated")
-		return 0, r.err
+		return nil
 	}
-	n, err := io.ReadFull(r.br, p)
-	r.left -= int64(n)
-	r.crc = crc32.Update(r.crc, castagnoli, p[:n])
-	if err != nil {
-		r.err = fmt.Errorf("read %s section: %w", r.name, err)
-	}
-	return n, r.err
+	out := r.b[:n:n]
+	r.b, r.pos = r.b[n:], r.pos+n
+	return out
 }
 
 func (r *secReader) fail(why string) {
@@ -299,63 +400,53 @@ func (r *secReader) fail(why string) {
 }
 
 func (r *secReader) u32() uint32 {
-	var b [4]byte
-	r.Read(b[:])
-	return binary.LittleEndian.Uint32(b[:])
+	if b := r.next(4); b != nil {
+		return binary.LittleEndian.Uint32(b)
+	}
+	return 0
 }
 
 // count reads a u32 count of items of at least minSize bytes each, which
 // must fit in what is left of the section.
 func (r *secReader) count(minSize int64) int {
 	n := int64(r.u32())
-	if r.err == nil && n*minSize > r.left {
+	if r.err == nil && n*minSize > int64(len(r.b)) {
 		r.fail("count out of range")
 		return 0
 	}
 	return int(n)
 }
 
-// skip discards n bytes.
-func (r *secReader) skip(n int64) {
-	if r.err != nil {
-		return
-	}
-	if n > r.left {
-		r.fail("truncated")
-		return
-	}
-	buf := make([]byte, min(n, 1<<16))
-	for n > 0 {
-		k := min(n, int64(len(buf)))
-		r.Read(buf[:k])
-		n -= k
-	}
-}
-
-// align skips padding up to a multiple of n bytes from the section start.
-func (r *secReader) align(size int64, n int64) {
-	if m := size % n; m != 0 {
-		r.skip(n - m)
-	}
-}
-
-// getRaw reads a raw array of n values; nil on error.
+// getRaw returns a raw array of n values (see putRaw: it starts at a
+// multiple of rawAlign bytes from the section start); nil on error. On a
+// little-endian machine it is the section's own bytes, in the mapping when
+// the file is mapped, never a copy; the caller must not modify it.
 func getRaw[T fixed](r *secReader, n int) []T {
-	size := int64(unsafe.Sizeof(*new(T)))
-	if r.err != nil || int64(n)*size > r.left || n < 0 {
+	r.next(padding(r.pos, rawAlign))
+	size := int(unsafe.Sizeof(*new(T)))
+	if r.err != nil || n < 0 || n > len(r.b)/size {
 		r.fail("truncated")
 		return nil
 	}
-	s := make([]T, n)
-	if err := readRaw(r, s); err != nil {
-		r.fail("truncated")
-		return nil
+	b := r.next(n * size)
+	if n == 0 {
+		return []T{}
 	}
-	return s
+	if !littleEndian || uintptr(unsafe.Pointer(&b[0]))%unsafe.Alignof(*new(T)) != 0 {
+		// A copy, converted: the values are not in the machine's order,
+		// or not where it can read them in place.
+		s := make([]T, n)
+		copy(rawBytes(s), b)
+		if !littleEndian {
+			swapBytes(s)
+		}
+		return s
+	}
+	return unsafe.Slice((*T)(unsafe.Pointer(&b[0])), n)
 }
 
-// strings reads a table written by snapWriter.strings. The strings share
-// one allocation.
+// strings reads a table written by snapWriter.strings. The strings are the
+// section's own bytes, never copied (see getRaw).
 func (r *secReader) strings() []string {
 	n := r.count(8)
 	offs := getRaw[uint64](r, n+1)
@@ -363,7 +454,7 @@ func (r *secReader) strings() []string {
 		return nil
 	}
 	total := offs[n]
-	if offs[0] != 0 || total > uint64(r.left) {
+	if offs[0] != 0 || total > uint64(len(r.b)) {
 		r.fail("string table out of range")
 		return nil
 	}
@@ -373,13 +464,10 @@ func (r *secReader) strings() []string {
 			return nil
 		}
 	}
-	blob := make([]byte, total)
-	if _, err := r.Read(blob); err != nil {
-		return nil
-	}
+	blob := r.next(int(total))
 	all := ""
 	if total > 0 {
-		// blob is never written again, so the string can share it.
+		// The section's bytes are never written, so strings can share them.
 		all = unsafe.String(&blob[0], len(blob))
 	}
 	out := make([]string, n)
@@ -389,27 +477,10 @@ func (r *secReader) strings() []string {
 	return out
 }
 
-// close checks that the whole section was read and its checksum matches.
+// close checks that the whole section was read.
 func (r *secReader) close() error {
-	if r.err != nil {
-		return r.err
-	}
-	if r.left != 0 {
+	if r.err == nil && len(r.b) != 0 {
 		r.fail("has trailing bytes")
-	} else if r.crc != r.want {
-		r.fail("checksum does not match")
 	}
 	return r.err
-}
-
-// verify reads every section of s and checks its checksum.
-func (s *snapshot) verify() error {
-	for id := range s.secs {
-		r := s.section(id)
-		r.skip(r.left)
-		if err := r.close(); err != nil {
-			return err
-		}
-	}
-	return nil
 }
