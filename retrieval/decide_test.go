@@ -75,6 +75,70 @@ func TestNamesAreMatchedOnlyAsNames(t *testing.T) {
 	}
 }
 
+// TestBroaderAndNarrowerWords: a question word reaches the words WordNet
+// puts one level above or below it ("troops" finds "forces"), with little
+// credit and as a soft match, so such a passage can rank but is never
+// quoted on that word alone; and no name reaches or is reached that way.
+func TestBroaderAndNarrowerWords(t *testing.T) {
+	e := mustIndex(t, mustDocs(t, map[string]string{"a.txt": "The two navies will deepen the interoperability of their forces.\n\n" +
+		"The weather was fine all week.\n\nParis and other cities will host the games.\n\n" +
+		"The disposal of radioactive waste is prohibited.\n"}), Config{})
+	tests := []struct {
+		name, q, term string
+		want          bool
+	}{
+		{"broader word", "troops", "force", true},
+		{"narrower word", "pollution", "water pollution", true},
+		{"no class of a name", "Paris", "city", false},
+		{"no name of a class", "city", "paris", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := mustQuery(t, e, tt.q)
+			var got *variant
+			for i, v := range q.slots[0].variants {
+				if v.term == tt.term {
+					got = &q.slots[0].variants[i]
+				}
+			}
+			if !tt.want {
+				if got != nil {
+					t.Fatalf("%s: variant %+v, want none", tt.q, *got)
+				}
+				return
+			}
+			if got == nil {
+				t.Fatalf("%s: variants %+v, want %q", tt.q, q.slots[0].variants, tt.term)
+			}
+			if got.exact || !got.soft || got.credit > 0.15+1e-6 || got.weight > relatedWeight*(0.15+1e-6) {
+				t.Errorf("%s: variant %+v, want a soft match with credit at most 0.15", tt.q, *got)
+			}
+		})
+	}
+	q := mustQuery(t, e, "troops")
+	has := func(term string) bool { return term == "force" }
+	if c := q.credits(has); c[0] == 0 {
+		t.Errorf("troops: credit %v in a text with forces, want some", c)
+	}
+	if c := q.hardCredits(has); c[0] != 0 {
+		t.Errorf("troops: hard credit %v in a text with forces, want none", c)
+	}
+	if a := mustAnswer(t, e, "what about the troops?", 3); a.Found {
+		t.Errorf("troops quoted %+v on a broader word alone", a.Passages)
+	}
+	// "waste" is both a broader word of "garbage" and near it in the word
+	// vectors: the nearer meaning's larger credit counts.
+	waste := 0.0
+	for _, v := range mustQuery(t, e, "garbage").slots[0].variants {
+		if v.term == "waste" {
+			waste = v.credit
+		}
+	}
+	if waste <= 0.15+1e-6 {
+		t.Errorf("garbage: credit %v for waste, want the word vectors' credit, above the hypernym's 0.15", waste)
+	}
+}
+
 func TestThresholdsValidate(t *testing.T) {
 	tests := []struct {
 		th Thresholds

@@ -19,7 +19,9 @@ type variant struct {
 	// the word's own forms, the relation's weight for a related lemma.
 	credit float64
 	exact  bool
-	// soft marks a word of the documents near in meaning (word vectors).
+	// soft marks a match that ranks a passage but does not prove it
+	// answers (decide reads hard coverage only): a word of the documents
+	// near in meaning (word vectors), or a WordNet hypernym or hyponym.
 	soft bool
 }
 
@@ -240,6 +242,10 @@ func (e *Engine) makeSlot(word string, forms []string, specificity float64, isPh
 		}
 		for _, r := range e.an.lex.Related(f) {
 			v := variant{term: r.Lemma, weight: relatedWeight * float64(r.Weight), credit: float64(r.Weight)}
+			// A broader or narrower word ranks but does not prove: a
+			// passage about "personnel" may or may not answer a question
+			// about "troops" (see tuning.go, relatedWeight).
+			v.soft = r.Kind.Taxonomic()
 			if i, ok := have[r.Lemma]; ok {
 				if !s.variants[i].exact && v.weight > s.variants[i].weight {
 					s.variants[i] = v
@@ -252,12 +258,18 @@ func (e *Engine) makeSlot(word string, forms []string, specificity float64, isPh
 	}
 	if !isPhrase {
 		for _, nb := range e.softNeighbours(forms) {
-			if _, ok := have[nb.term]; ok {
+			c := softCreditScale * float64(nb.cos)
+			v := variant{term: nb.term, weight: relatedWeight * c, credit: c, soft: true}
+			if i, ok := have[nb.term]; ok {
+				// A broader or narrower word is soft too: the nearer
+				// meaning's larger credit wins.
+				if s.variants[i].soft && v.weight > s.variants[i].weight {
+					s.variants[i] = v
+				}
 				continue
 			}
-			c := softCreditScale * float64(nb.cos)
 			have[nb.term] = len(s.variants)
-			s.variants = append(s.variants, variant{term: nb.term, weight: relatedWeight * c, credit: c, soft: true})
+			s.variants = append(s.variants, v)
 		}
 	}
 	return s

@@ -76,7 +76,7 @@ func (s *speller) nearestEnglish(word string) (string, bool, error) {
 				score = max(score, 3)
 			}
 			for _, r := range e.an.lex.Related(l) {
-				if e.lex.df(r.Lemma) > 0 {
+				if !r.Kind.Taxonomic() && e.lex.df(r.Lemma) > 0 {
 					score = max(score, 2)
 					break
 				}

@@ -19,6 +19,7 @@ func TestRelatedInvariants(t *testing.T) {
 	for i := range l.Len() {
 		lemma := l.lemma(i)
 		rs := l.Related(lemma)
+		hyponyms := 0
 		total += len(rs)
 		seen := make(map[string]bool, len(rs))
 		for j, r := range rs {
@@ -33,10 +34,19 @@ func TestRelatedInvariants(t *testing.T) {
 				t.Fatalf("Related(%q): %q is not a lemma", lemma, r.Lemma)
 			case strings.Count(r.Lemma, " ")+1 > l.MaxPhraseWords():
 				t.Fatalf("Related(%q): %q has more than %d words", lemma, r.Lemma, l.MaxPhraseWords())
-			case r.Kind != Synonym && r.Kind != Derived && r.Kind != Pertainym:
+			case r.Kind < Synonym || r.Kind > Hyponym:
 				t.Fatalf("Related(%q): %q has kind %v", lemma, r.Lemma, r.Kind)
 			case r.Kind == Synonym && r.Weight < 0.6/3-1e-6:
 				t.Fatalf("Related(%q): synonym %q from a sense beyond the third (weight %v)", lemma, r.Lemma, r.Weight)
+			case r.Kind.Taxonomic() && r.Weight != format.Weight(uint8(r.Kind), format.MaxTaxonomyRank) && r.Weight != format.Weight(uint8(r.Kind), 1):
+				t.Fatalf("Related(%q): %v %q from a sense beyond rank %d (weight %v)", lemma, r.Kind, r.Lemma, format.MaxTaxonomyRank, r.Weight)
+			case r.Kind.Taxonomic() && (l.IsName(lemma) || l.IsName(r.Lemma)):
+				// Names must never stand in for each other or for a
+				// common word ("china" the country is no kind of ware).
+				t.Fatalf("Related(%q): %v %q links a name", lemma, r.Kind, r.Lemma)
+			}
+			if r.Kind == Hyponym {
+				hyponyms++
 			}
 			if j > 0 {
 				p := rs[j-1]
@@ -45,6 +55,9 @@ func TestRelatedInvariants(t *testing.T) {
 				}
 			}
 			seen[r.Lemma] = true
+		}
+		if hyponyms > 2*format.MaxHyponyms {
+			t.Fatalf("Related(%q) has %d hyponyms, more than %d in each of its noun and verb senses", lemma, hyponyms, format.MaxHyponyms)
 		}
 		if strings.Count(lemma, " ")+1 > l.MaxPhraseWords() {
 			t.Fatalf("lemma %q has more than %d words", lemma, l.MaxPhraseWords())

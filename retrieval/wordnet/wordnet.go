@@ -1,8 +1,8 @@
 // Package wordnet is a read-only English lexicon built from Princeton
 // WordNet 3.0, for matching word forms in retrieval: it maps inflected
 // words to their base forms (Lemmas, following WordNet's morphy) and base
-// forms to related lemmas (Related: synonyms, derivationally related forms
-// and pertainyms), each with a weight that favours a word's most frequent
+// forms to related lemmas (Related: synonyms, derivationally related forms,
+// pertainyms, hypernyms and hyponyms), each with a weight that favours a word's most frequent
 // senses. It also tells how general a lemma is: its number of senses
 // (Senses) and how often they occur in WordNet's sense-tagged corpus
 // (TagCount, TotalTagCount), and whether it is a name (IsName), which
@@ -68,7 +68,21 @@ const (
 	// Derived links derivationally related forms, WordNet's "+" pointers
 	// ("fishery", "fish"; "agree", "agreement").
 	Derived Kind = format.Derived
+	// Hypernym links a noun or verb to a broader word one level up,
+	// WordNet's "@" pointers ("troop" to "military unit", "nanny" to
+	// "keeper"). Names are never linked this way.
+	Hypernym Kind = format.Hypernym
+	// Hyponym links a noun or verb to a narrower word one level down,
+	// WordNet's "~" pointers ("psychotherapy" to "hypnotherapy"), only
+	// from words that are not too general (see format.MaxHyponymSynsets).
+	// Names are never linked this way.
+	Hyponym Kind = format.Hyponym
 )
+
+// Taxonomic reports whether k links a word to a broader or narrower one
+// (Hypernym or Hyponym) rather than to another form or name of the same
+// meaning.
+func (k Kind) Taxonomic() bool { return k == Hypernym || k == Hyponym }
 
 // String returns the lowercase name of k, such as "synonym".
 func (k Kind) String() string {
@@ -79,6 +93,10 @@ func (k Kind) String() string {
 		return "derived"
 	case Pertainym:
 		return "pertainym"
+	case Hypernym:
+		return "hypernym"
+	case Hyponym:
+		return "hyponym"
 	}
 	return "kind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -87,12 +105,14 @@ func (k Kind) String() string {
 type Relation struct {
 	Lemma string
 	Kind  Kind
-	// Weight is in (0, 0.8]: 0.6/rank for a Synonym and 0.8/rank for a
-	// Derived or Pertainym relation, where rank (from 1) is the WordNet
-	// sense number, within its part of speech, of the queried lemma's sense
-	// the link hangs on. Synonyms come only from senses ranked 1 to 3. Of
-	// several links to the same lemma the strongest is reported; on equal
-	// weights Synonym beats Pertainym beats Derived.
+	// Weight is in (0, 0.8]: 0.6/rank for a Synonym, 0.8/rank for a
+	// Derived or Pertainym relation and 0.15/rank for a Hypernym or
+	// Hyponym, where rank (from 1) is the WordNet sense number, within its
+	// part of speech, of the queried lemma's sense the link hangs on.
+	// Synonyms come only from senses ranked 1 to 3, hypernyms and hyponyms
+	// from senses ranked 1 and 2. Of several links to the same lemma the
+	// strongest is reported; on equal weights Synonym beats Pertainym beats
+	// Derived beats Hypernym beats Hyponym.
 	Weight float32
 }
 
@@ -300,7 +320,8 @@ func (l *Lexicon) Len() int { return l.n }
 
 // Related returns the lemmas linked to lemma (which must be a lemma as
 // returned by Lemmas; anything else gives nil): its synonyms, derivationally
-// related forms and pertainyms, never lemma itself, each lemma once with
+// related forms, pertainyms, and one level of broader and narrower words
+// (see Kind), never lemma itself, each lemma once with
 // the weight of its strongest link (see Relation.Weight), sorted by weight
 // descending, then by lemma. Lemmas of more than MaxPhraseWords words are
 // never returned. The caller owns the returned slice.

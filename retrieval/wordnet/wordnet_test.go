@@ -84,6 +84,11 @@ func TestRelated(t *testing.T) {
 		{"noun to adjective", "economy", "economic", wordnet.Pertainym, 0.8},
 		{"adverb to adjective", "economically", "economic", wordnet.Pertainym, 0.8},
 		{"collocation synonym", "prime minister", "premier", wordnet.Synonym, 0.6},
+		{"broader word", "troop", "army unit", wordnet.Hypernym, 0.15},
+		{"broader word of a plural lemma", "troops", "personnel", wordnet.Hypernym, 0.15},
+		{"narrower word", "troops", "garrison", wordnet.Hyponym, 0.15},
+		{"narrower noun", "pollution", "water pollution", wordnet.Hyponym, 0.15},
+		{"broader verb", "whisper", "talk", wordnet.Hypernym, 0.15},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,6 +118,14 @@ func TestRelatedExcludes(t *testing.T) {
 		// WordNet 3.0 has no synset holding both; {trade} is a hyponym of {commerce}.
 		{"hyponym is not a synonym", "commerce", "trade"},
 		{"lemma itself", "usa", "usa"},
+		// Instance pointers are not read: a city is no kind of Paris.
+		{"instance of a name", "city", "paris"},
+		{"name to its class", "paris", "city"},
+		// {person} has hundreds of hyponyms: too general to expand downward.
+		{"hyponym of a general word", "person", "worker"},
+		// Hypernyms come from sense 1 only: {flight} sense 1 is a trip by
+		// air, the flight of stairs is a later sense.
+		{"hypernym of a later sense", "flight", "stairway"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -333,6 +346,8 @@ func TestKindString(t *testing.T) {
 		{wordnet.Synonym, "synonym"},
 		{wordnet.Derived, "derived"},
 		{wordnet.Pertainym, "pertainym"},
+		{wordnet.Hypernym, "hypernym"},
+		{wordnet.Hyponym, "hyponym"},
 		{wordnet.Kind(9), "kind(9)"},
 	}
 	for _, tt := range tests {

@@ -37,6 +37,14 @@ var posNames = [format.NumPOS]string{"noun", "verb", "adj", "adv"}
 //     pointer, weight 0.8/rank of the sense the pointer hangs on.
 //   - Pertainym: both ends of every "\" pointer (adjective pertains to
 //     noun, adverb derived from adjective), weight 0.8/rank likewise.
+//   - Hypernym and Hyponym: from a noun or verb lemma's senses ranked at
+//     most format.MaxTaxonomyRank, the words of the synsets one "@"
+//     (hypernym) or "~" (hyponym) pointer away, weight 0.15/rank. Hyponyms
+//     come only from synsets with at most format.MaxHyponymSynsets of
+//     them, and at most format.MaxHyponyms per lemma and part of speech.
+//     Instance pointers ("@i", "~i") are not read, and no such link starts
+//     or ends at a name (a word its synset writes capitalised, or a lemma
+//     isName reports), so names are never reached through them.
 //
 // Lemmas are lowercased with underscores turned into spaces and adjective
 // markers such as "(a)" removed. Lemmas of more than format.MaxPhraseWords
@@ -74,9 +82,9 @@ type synset struct {
 	ptrs    []pointer
 }
 
-// pointer is a "+" or "\" pointer of a synset.
+// pointer is a "+", "\", "@" or "~" pointer of a synset.
 type pointer struct {
-	kind     uint8 // format.Derived or format.Pertainym
+	kind     uint8 // format.Derived, format.Pertainym, format.Hypernym or format.Hyponym
 	pos      int
 	offset   uint32
 	src, tgt int // word numbers counted from 1; 0 means every word
@@ -246,6 +254,10 @@ func readData(path string) (map[uint32]*synset, error) {
 				kind = format.Derived
 			case `\`:
 				kind = format.Pertainym
+			case "@":
+				kind = format.Hypernym
+			case "~":
+				kind = format.Hyponym
 			default:
 				continue
 			}
@@ -473,6 +485,9 @@ func (db *database) collectRelations() error {
 				}
 			}
 			for _, ptr := range s.ptrs {
+				if taxonomic(ptr.kind) {
+					continue
+				}
 				t, ok := db.synsets[ptr.pos][ptr.offset]
 				if !ok {
 					return fmt.Errorf("build: %s synset %08d: pointer to missing %s synset %08d", posNames[p], off, posNames[ptr.pos], ptr.offset)
@@ -499,7 +514,87 @@ func (db *database) collectRelations() error {
 			}
 		}
 	}
+	return db.collectTaxonomy()
+}
+
+// taxonomic reports whether kind is Hypernym or Hyponym, the relations
+// collectTaxonomy adds.
+func taxonomic(kind uint8) bool { return kind == format.Hypernym || kind == format.Hyponym }
+
+// collectTaxonomy adds the Hypernym and Hyponym relations described at
+// Build, visiting lemmas in order and each lemma's senses by rank so that
+// format.MaxHyponyms keeps the hyponyms of its most frequent senses.
+func (db *database) collectTaxonomy() error {
+	for _, p := range []int{format.Noun, format.Verb} {
+		lemmas := make([]string, 0, len(db.senses[p]))
+		for lemma := range db.senses[p] {
+			lemmas = append(lemmas, lemma)
+		}
+		slices.Sort(lemmas)
+		for _, a := range lemmas {
+			if db.isName(a) {
+				continue
+			}
+			hyponyms := 0
+			for i, off := range db.senses[p][a] {
+				rank := i + 1
+				if rank > format.MaxTaxonomyRank {
+					break
+				}
+				s, ok := db.synsets[p][off]
+				if !ok {
+					return fmt.Errorf("build: index.%s lists %q in missing synset %08d", posNames[p], a, off)
+				}
+				if s.writesCapitalised(a) {
+					continue
+				}
+				narrow := s.count(format.Hyponym) <= format.MaxHyponymSynsets
+				for _, ptr := range s.ptrs {
+					if !taxonomic(ptr.kind) || (ptr.kind == format.Hyponym && !narrow) {
+						continue
+					}
+					t, ok := db.synsets[ptr.pos][ptr.offset]
+					if !ok {
+						return fmt.Errorf("build: %s synset %08d: pointer to missing %s synset %08d", posNames[p], off, posNames[ptr.pos], ptr.offset)
+					}
+					for j, b := range t.words {
+						if t.capital[j] || db.isName(b) {
+							continue
+						}
+						if ptr.kind == format.Hyponym {
+							if hyponyms == format.MaxHyponyms {
+								break
+							}
+							hyponyms++
+						}
+						db.add(a, b, ptr.kind, rank)
+					}
+				}
+			}
+		}
+	}
 	return nil
+}
+
+// writesCapitalised reports whether s writes lemma capitalised.
+func (s *synset) writesCapitalised(lemma string) bool {
+	for i, w := range s.words {
+		if w == lemma && s.capital[i] {
+			return true
+		}
+	}
+	return false
+}
+
+// count returns the number of pointers of kind s has.
+func (s *synset) count(kind uint8) int {
+	n := 0
+	for _, p := range s.ptrs {
+		if p.kind == kind {
+			n++
+		}
+	}
+	return n
 }
 
 // encode lays the database out as described in package format.

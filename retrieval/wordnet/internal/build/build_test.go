@@ -73,6 +73,60 @@ func TestBuildRelated(t *testing.T) {
 	}
 }
 
+func TestBuildTaxonomy(t *testing.T) {
+	l := mustBuild(t, mini)
+	r := func(lemma string, kind wordnet.Kind) wordnet.Relation {
+		return wordnet.Relation{Lemma: lemma, Kind: kind, Weight: 0.15}
+	}
+	syn := wordnet.Relation{Kind: wordnet.Synonym, Weight: 0.6}
+	tests := []struct {
+		name  string
+		lemma string
+		want  []wordnet.Relation
+	}{
+		{"hypernyms and hyponyms of sense 1 only, no names, no instances", "troops", []wordnet.Relation{
+			{Lemma: "soldiery", Kind: syn.Kind, Weight: syn.Weight},
+			r("force", wordnet.Hypernym),
+			r("garrison", wordnet.Hyponym),
+			r("personnel", wordnet.Hypernym),
+		}},
+		{"hyponym pointer read from the broader end", "force", []wordnet.Relation{
+			{Lemma: "personnel", Kind: syn.Kind, Weight: syn.Weight},
+			r("soldiery", wordnet.Hyponym),
+			r("troops", wordnet.Hyponym),
+		}},
+		{"hypernym of a specific word", "garrison", []wordnet.Relation{
+			r("soldiery", wordnet.Hypernym),
+			r("troops", wordnet.Hypernym),
+		}},
+		{"verb hypernym", "whisper", []wordnet.Relation{r("utter", wordnet.Hypernym)}},
+		{"verb hyponym", "utter", []wordnet.Relation{r("whisper", wordnet.Hyponym)}},
+		{"a name has no broader word", "japan", nil},
+		{"a name is no narrower word", "island", nil},
+		{"a name's synset links no words", "rough riders", nil},
+		{"too general for hyponyms", "agent", nil},
+		{"the narrower words still have it", "agenta", []wordnet.Relation{r("agent", wordnet.Hypernym)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := l.Related(tt.lemma); !slices.Equal(got, tt.want) {
+				t.Errorf("Related(%q) = %v, want %v", tt.lemma, got, tt.want)
+			}
+		})
+	}
+	// worker has 12 hyponym synsets of 3 words each: the first
+	// MaxHyponyms words in pointer and word order are kept.
+	var hyponyms []string
+	for _, rel := range l.Related("worker") {
+		if rel.Kind == wordnet.Hyponym {
+			hyponyms = append(hyponyms, rel.Lemma)
+		}
+	}
+	if len(hyponyms) != 24 || !slices.Contains(hyponyms, "workhz") || slices.Contains(hyponyms, "workix") {
+		t.Errorf("hyponyms of worker = %q, want the 24 words of its first 8 hyponym synsets", hyponyms)
+	}
+}
+
 func TestBuildLemmas(t *testing.T) {
 	l := mustBuild(t, mini)
 	tests := []struct {

@@ -68,7 +68,7 @@ import (
 const Magic = "QBWN"
 
 // Version is the layout version; bump it on any layout change.
-const Version = 5
+const Version = 6
 
 // MaxPhraseWords caps the number of words of a kept lemma; longer WordNet
 // collocations are dropped together with their relations.
@@ -110,23 +110,55 @@ const Flags = NameFlag | RareNounFlag
 // Relation kinds as stored in the file. Of two relations of equal weight
 // between the same lemmas the smaller kind is kept, so a link that is both a
 // "+" and a "\" pointer ("economic", "economy") counts as a Pertainym.
+// Hypernym and Hyponym are one level of WordNet's "@" and "~" pointers
+// between noun or verb synsets (never the instance pointers "@i" and "~i",
+// which lead to and from names).
 const (
 	Synonym   = 1
 	Pertainym = 2
 	Derived   = 3
-	MaxKind   = Derived
+	Hypernym  = 4
+	Hyponym   = 5
+	MaxKind   = Hyponym
 )
 
 // MaxSynonymRank is the largest sense rank (counted from 1) whose synset
 // contributes synonyms.
 const MaxSynonymRank = 3
 
-// Base weights of each kind for a first-ranked sense.
+// Base weights of each kind for a first-ranked sense. A broader or
+// narrower word says less than a synonym does ("troops" are military
+// personnel, but military personnel are not all troops), so Hypernym and
+// Hyponym weigh a quarter of SynonymBase.
 const (
 	SynonymBase   = 0.6
 	DerivedBase   = 0.8
 	PertainymBase = 0.8
+	HypernymBase  = 0.15
+	HyponymBase   = 0.15
 )
+
+// MaxTaxonomyRank is the largest sense rank (counted from 1) whose synset
+// contributes hypernyms and hyponyms: a word's later senses are seldom the
+// one meant, and their broader and narrower words mostly add noise (on the
+// development sets, senses 1 and 2 found no more answers than sense 1
+// alone and offered a closest passage for one more question the documents
+// do not answer; see retrieval/tuning.go).
+const MaxTaxonomyRank = 1
+
+// MaxHyponymSynsets is the largest number of hyponym synsets a synset may
+// have for its hyponyms to become relations: a synset with more is too
+// general ("person", "act", "change") for any one narrower word to stand
+// in for it. The development sets scored alike from 6 to 30; 12 keeps the
+// kinds of mid-level words ("pollution": air, water, noise pollution…)
+// for 150 KB more than 6, and 30 would add 160 KB more.
+const MaxHyponymSynsets = 12
+
+// MaxHyponyms caps the number of Hyponym relations of one lemma in one
+// part of speech, taken in sense-rank order, then in WordNet's pointer and
+// word order: two words for each of MaxHyponymSynsets kinds (synsets
+// often list two or three names of one kind).
+const MaxHyponyms = 24
 
 // Weight returns the weight of a relation of kind hanging on the source
 // lemma's sense of the given rank (1 = WordNet's most frequent sense in that
@@ -144,6 +176,10 @@ func Weight(kind uint8, rank int) float32 {
 		base = DerivedBase
 	case Pertainym:
 		base = PertainymBase
+	case Hypernym:
+		base = HypernymBase
+	case Hyponym:
+		base = HyponymBase
 	default:
 		return 0
 	}
@@ -151,21 +187,21 @@ func Weight(kind uint8, rank int) float32 {
 }
 
 // Relations pack the target lemma ID, the sense rank (1 to MaxRank) and the
-// kind into one uint32: target<<10 | rank<<2 | kind.
+// kind into one uint32: target<<11 | rank<<3 | kind.
 const (
 	MaxRank   = 255
-	MaxTarget = 1<<22 - 1
+	MaxTarget = 1<<21 - 1
 )
 
 // PackRelation returns the stored form of a relation; target must be at most
 // MaxTarget, rank at most MaxRank and kind at most MaxKind.
 func PackRelation(target uint32, kind uint8, rank int) uint32 {
-	return target<<10 | uint32(rank)<<2 | uint32(kind)
+	return target<<11 | uint32(rank)<<3 | uint32(kind)
 }
 
 // UnpackRelation is the inverse of PackRelation.
 func UnpackRelation(v uint32) (target uint32, kind uint8, rank int) {
-	return v >> 10, uint8(v & 3), int(v >> 2 & 0xff)
+	return v >> 11, uint8(v & 7), int(v >> 3 & 0xff)
 }
 
 // Hash table entries hold an ID plus one in their low IDBits bits (so that

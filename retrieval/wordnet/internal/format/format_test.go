@@ -17,6 +17,8 @@ func TestWeight(t *testing.T) {
 		{"derived of first sense", Derived, 1, 0.8},
 		{"derived of fourth sense", Derived, 4, 0.2},
 		{"pertainym of second sense", Pertainym, 2, 0.4},
+		{"hypernym of first sense", Hypernym, 1, 0.15},
+		{"hyponym of second sense", Hyponym, 2, 0.075},
 		{"rank zero", Synonym, 0, 0},
 		{"unknown kind", 0, 1, 0},
 		{"kind beyond MaxKind", MaxKind + 1, 1, 0},
@@ -62,6 +64,8 @@ func TestPackRelation(t *testing.T) {
 		{0, Synonym, 1},
 		{MaxTarget, Derived, MaxRank},
 		{147000, Pertainym, 3},
+		{MaxTarget, Hyponym, MaxRank},
+		{1, Hypernym, 1},
 	}
 	for _, tt := range tests {
 		target, kind, rank := UnpackRelation(PackRelation(tt.target, tt.kind, tt.rank))
