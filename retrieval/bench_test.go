@@ -87,8 +87,8 @@ func BenchmarkQuery(b *testing.B) {
 			b.Fatal(err)
 		}
 		vecs := make([][]float32, len(e.passages))
-		for i, p := range e.passages {
-			d, err := e.col.GetByID(ctx, p.ID)
+		for i, id := range collectionIDs(len(e.passages)) {
+			d, err := e.col.GetByID(ctx, id)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -135,7 +135,7 @@ func (e *Engine) denseSearch(ctx context.Context, v []float32, n int) (map[int]f
 	}
 	out := make(map[int]float64, len(res))
 	for _, r := range res {
-		if i, ok := e.byID[r.ID]; ok {
+		if i, ok := passageOf(r.ID, e.Len()); ok {
 			out[i] = float64(r.Similarity)
 		}
 	}

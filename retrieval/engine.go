@@ -38,6 +38,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 
 	chromem "github.com/philippgille/chromem-go"
 
@@ -131,7 +132,6 @@ type Engine struct {
 	col        *chromem.Collection
 	dim        int
 	passages   []corpus.Passage
-	byID       map[string]int
 	lex        *lexIndex
 	topics     []string
 	stats      Stats
@@ -219,7 +219,7 @@ func OpenSource(ctx context.Context, src Source, cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	if e.col, err = e.newCollection(ctx, e.passages, vecs, dim); err != nil {
+	if e.col, err = e.newCollection(ctx, len(e.passages), vecs, dim); err != nil {
 		return nil, err
 	}
 	e.dim = dim
@@ -242,18 +242,19 @@ func newEngine(emb Embedder) *Engine {
 	if emb == nil {
 		emb = NewLocal()
 	}
-	return &Engine{emb: emb, an: newAnalyzer(), byID: map[string]int{}, thresholds: DefaultThresholds}
+	return &Engine{emb: emb, an: newAnalyzer(), thresholds: DefaultThresholds}
 }
 
 // setPassages takes the passages of the documents read, each ID once.
 func (e *Engine) setPassages(res corpus.Result) error {
 	e.stats.Documents, e.stats.Skipped = len(res.Docs), res.Skipped
+	seen := map[string]bool{}
 	for _, d := range res.Docs {
 		for _, p := range d.Passages {
-			if _, dup := e.byID[p.ID]; dup {
+			if seen[p.ID] {
 				continue
 			}
-			e.byID[p.ID] = len(e.passages)
+			seen[p.ID] = true
 			e.passages = append(e.passages, p)
 		}
 	}
@@ -310,11 +311,14 @@ func (e *Engine) embedFunc() chromem.EmbeddingFunc {
 	return func(ctx context.Context, text string) ([]float32, error) { return e.emb.Embed(ctx, text) }
 }
 
-// newCollection puts every passage into a new in-memory chromem-go
-// collection with its vector, vecs[i*dim:(i+1)*dim], without copying it
-// (the vectors are already normalized, see streamVectors). Passages keep
-// their text in the engine, so chromem-go holds only IDs and vectors.
-func (e *Engine) newCollection(ctx context.Context, passages []corpus.Passage, vecs []float32, dim int) (*chromem.Collection, error) {
+// newCollection puts n passages into a new in-memory chromem-go collection,
+// each with its vector, vecs[i*dim:(i+1)*dim], without copying it (the
+// vectors are already normalized, see streamVectors). Passages keep their
+// text in the engine, so chromem-go holds only IDs and vectors; a
+// passage's ID there is its number in decimal (collectionIDs), which
+// denseSearch reads back, so the engine needs no table from IDs to
+// passages.
+func (e *Engine) newCollection(ctx context.Context, n int, vecs []float32, dim int) (*chromem.Collection, error) {
 	meta := map[string]string{"embedder": e.emb.ID(), "dim": fmt.Sprint(dim)}
 	col, err := chromem.NewDB().CreateCollection(collectionName, meta, e.embedFunc())
 	if err != nil {
@@ -323,14 +327,40 @@ func (e *Engine) newCollection(ctx context.Context, passages []corpus.Passage, v
 	// One goroutine: AddDocuments would start one per document, and two
 	// that add at once contend for the collection's lock more than they
 	// gain.
-	for i, p := range passages {
+	for i, id := range collectionIDs(n) {
 		v := vecs[i*dim : (i+1)*dim : (i+1)*dim]
-		if err := col.AddDocument(ctx, chromem.Document{ID: p.ID, Embedding: v}); err != nil {
-			return nil, fmt.Errorf("add passage %s: %w", p.ID, err)
+		if err := col.AddDocument(ctx, chromem.Document{ID: id, Embedding: v}); err != nil {
+			return nil, fmt.Errorf("add passage %d: %w", i, err)
 		}
 	}
-	if col.Count() != len(passages) {
-		return nil, fmt.Errorf("the collection holds %d passages, want %d", col.Count(), len(passages))
+	if col.Count() != n {
+		return nil, fmt.Errorf("the collection holds %d passages, want %d", col.Count(), n)
 	}
 	return col, nil
+}
+
+// collectionIDs are the IDs of n passages in the collection: their
+// numbers, 0 to n-1, in decimal. The strings share one allocation, so
+// they cost the collection a few bytes a passage and the collector
+// nothing to scan.
+func collectionIDs(n int) []string {
+	var buf []byte
+	ends := make([]int, n)
+	for i := range n {
+		buf = strconv.AppendInt(buf, int64(i), 10)
+		ends[i] = len(buf)
+	}
+	all := string(buf)
+	ids := make([]string, n)
+	for i, end := range ends {
+		ids[i] = all[end-len(strconv.Itoa(i)) : end]
+	}
+	return ids
+}
+
+// passageOf is the passage number of a collection ID (collectionIDs), false
+// for an ID that names none of n passages.
+func passageOf(id string, n int) (int, bool) {
+	i, err := strconv.Atoi(id)
+	return i, err == nil && i >= 0 && i < n && id == strconv.Itoa(i)
 }

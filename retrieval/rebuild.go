@@ -297,6 +297,6 @@ func (e *Engine) rebuild(ctx context.Context, src Source, path string, want want
 	syncDir(path)
 	removeV1Collection(path)
 	e.stats.Passages = len(e.passages)
-	e.passages, e.byID = nil, map[string]int{}
+	e.passages = nil
 	return nil
 }

@@ -294,16 +294,9 @@ func (e *Engine) loadFrom(s *snapshot, meta snapshotMeta) error {
 	}
 	fill := make(chan filled, 1)
 	go func() {
-		col, err := e.newCollection(context.Background(), passages, vecs, meta.Dim)
+		col, err := e.newCollection(context.Background(), len(passages), vecs, meta.Dim)
 		fill <- filled{col, err}
 	}()
-	byID := make(map[string]int, len(passages))
-	for i, p := range passages {
-		if _, dup := byID[p.ID]; dup && err == nil {
-			err = damaged("passages", "a passage ID twice")
-		}
-		byID[p.ID] = i
-	}
 	var lex *lexIndex
 	if err == nil {
 		lex, err = readLexIndex(s, len(passages))
@@ -312,7 +305,7 @@ func (e *Engine) loadFrom(s *snapshot, meta snapshotMeta) error {
 	if err = errors.Join(err, f.err, <-check); err != nil {
 		return err
 	}
-	e.passages, e.byID, e.lex, e.topics, e.col, e.dim = passages, byID, lex, meta.Topics, f.col, meta.Dim
+	e.passages, e.lex, e.topics, e.col, e.dim = passages, lex, meta.Topics, f.col, meta.Dim
 	// Everything above may point into the mapping: the engine keeps it.
 	e.mem = s.mem
 	e.stats = meta.stats()
