@@ -86,8 +86,8 @@ func BenchmarkQuery(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		vecs := make([][]float32, len(e.passages))
-		for i, id := range collectionIDs(len(e.passages)) {
+		vecs := make([][]float32, e.Len())
+		for i, id := range collectionIDs(e.Len()) {
 			d, err := e.col.GetByID(ctx, id)
 			if err != nil {
 				b.Fatal(err)

@@ -148,7 +148,7 @@ func (e *Engine) ask(ctx context.Context, q EvalQuestion, vec []float32) (asked,
 	a.query, a.cands = query, cands[:min(len(cands), maxJointPool)]
 	a.hit = make([]bool, len(a.cands))
 	for i, c := range a.cands {
-		a.hit[i] = containsAny(e.passages[c.idx].Text, q.Expect)
+		a.hit[i] = containsAny(e.passages.text(c.idx), q.Expect)
 	}
 	return a, nil
 }

@@ -32,11 +32,11 @@ func (e *Engine) paragraphRef(q string) (int, bool) {
 // (a long paragraph is several passages; several documents may have one),
 // in document order, at most top.
 func (e *Engine) citedAnswer(ans Answer, n, top int) Answer {
-	for i, p := range e.passages {
+	for i := range e.passages.len() {
 		if len(ans.Passages) == top {
 			break
 		}
-		if p.Paragraph == n {
+		if e.passages.paragraph(i) == n {
 			ans.Passages = append(ans.Passages, e.hit(query{}, candidate{idx: i, score: 1}))
 		}
 	}

@@ -26,7 +26,8 @@ func (e *Engine) DocDigests() map[string]uint64 {
 		field(r.info.Title)
 		field(r.info.Date)
 		field(r.info.URL)
-		for _, p := range e.passages[r.start:r.end] {
+		for i := r.start; i < r.end; i++ {
+			p := e.passages.passage(i)
 			field(p.ID)
 			num(p.Paragraph)
 			num(p.Part)

@@ -51,8 +51,8 @@ func (e *Engine) Document(id string) (Doc, bool) {
 	for _, r := range e.docRanges() {
 		if r.info.ID == id {
 			ps := make([]corpus.Passage, r.end-r.start)
-			for i, p := range e.passages[r.start:r.end] {
-				ps[i] = detachedPassage(p)
+			for i := range ps {
+				ps[i] = detachedPassage(e.passages.passage(r.start + i))
 			}
 			return Doc{DocInfo: r.info.detached(), Passages: ps}, true
 		}
@@ -71,14 +71,17 @@ type docRange struct {
 // once per run, never merge with another document.
 func (e *Engine) docRanges() []docRange {
 	var out []docRange
-	for i, p := range e.passages {
-		if n := len(out); n > 0 && out[n-1].info.ID == p.DocID {
+	t := e.passages
+	for i := range t.len() {
+		id := t.docID(i)
+		if n := len(out); n > 0 && out[n-1].info.ID == id {
 			out[n-1].end = i + 1
 			out[n-1].info.Passages++
 			continue
 		}
+		d := t.docOf[i]
 		out = append(out, docRange{
-			info:  DocInfo{ID: p.DocID, Title: p.Title, Date: p.Date, URL: p.URL, Passages: 1},
+			info:  DocInfo{ID: id, Title: t.titles[d], Date: t.dates[d], URL: t.urls[d], Passages: 1},
 			start: i, end: i + 1,
 		})
 	}

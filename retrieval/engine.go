@@ -131,11 +131,15 @@ type Engine struct {
 	an         *analyzer
 	col        *chromem.Collection
 	dim        int
-	passages   []corpus.Passage
-	lex        *lexIndex
-	topics     []string
-	stats      Stats
-	progress   func(Progress) // Config.Progress
+	// passages are the passages the engine answers from (see
+	// passageTable); toIndex are those being indexed, while Open builds
+	// an index, and nil once it answers.
+	passages *passageTable
+	toIndex  []corpus.Passage
+	lex      *lexIndex
+	topics   []string
+	stats    Stats
+	progress func(Progress) // Config.Progress
 	// mem is the mapped snapshot a loaded engine's passages, lexical
 	// index and vectors point into (see mapping); nil when there is none.
 	// Holding it keeps the mapping alive as long as the engine.
@@ -197,13 +201,13 @@ func OpenSource(ctx context.Context, src Source, cfg Config) (*Engine, error) {
 	if err := e.setPassages(res); err != nil {
 		return nil, err
 	}
-	data := make([]passageData, len(e.passages))
+	data := make([]passageData, len(e.toIndex))
 	all := make([]int, len(data))
 	for i := range all {
 		all[i] = i
 	}
 	tb := newTables()
-	if err := e.an.analyzeAll(ctx, e.passages, all, data, tb, e.progress); err != nil {
+	if err := e.an.analyzeAll(ctx, e.toIndex, all, data, tb, e.progress); err != nil {
 		return nil, err
 	}
 	e.stats.Analyzed = len(data)
@@ -211,7 +215,7 @@ func OpenSource(ctx context.Context, src Source, cfg Config) (*Engine, error) {
 	var vecs []float32
 	dim, err := e.streamVectors(ctx, nil, func(i int, vec []float32) error {
 		if vecs == nil {
-			vecs = make([]float32, len(e.passages)*len(vec))
+			vecs = make([]float32, len(e.toIndex)*len(vec))
 		}
 		copy(vecs[i*len(vec):], vec)
 		return nil
@@ -219,11 +223,12 @@ func OpenSource(ctx context.Context, src Source, cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	if e.col, err = e.newCollection(ctx, len(e.passages), vecs, dim); err != nil {
+	if e.col, err = e.newCollection(ctx, len(e.toIndex), vecs, dim); err != nil {
 		return nil, err
 	}
 	e.dim = dim
-	e.stats.Passages = len(e.passages)
+	e.stats.Passages = len(e.toIndex)
+	e.passages, e.toIndex = newPassageTable(e.toIndex), nil
 	return e, nil
 }
 
@@ -255,10 +260,10 @@ func (e *Engine) setPassages(res corpus.Result) error {
 				continue
 			}
 			seen[p.ID] = true
-			e.passages = append(e.passages, p)
+			e.toIndex = append(e.toIndex, p)
 		}
 	}
-	if len(e.passages) == 0 {
+	if len(e.toIndex) == 0 {
 		return ErrNoPassages
 	}
 	return nil
@@ -278,7 +283,7 @@ func (e *Engine) derive(terms, words []string, data []passageData) {
 }
 
 // Len is the number of passages indexed.
-func (e *Engine) Len() int { return len(e.passages) }
+func (e *Engine) Len() int { return e.passages.len() }
 
 // Topics names what the documents cover, in document order, at most
 // maxTopics.

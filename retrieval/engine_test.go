@@ -211,8 +211,8 @@ func TestTopics(t *testing.T) {
 	if len(topics) < 5 || len(topics) > maxTopics {
 		t.Fatalf("topics = %q", topics)
 	}
-	text := strings.ToLower(e.passages[0].Text)
-	for _, p := range e.passages[1:] {
+	var text string
+	for _, p := range allPassages(e) {
 		text += " " + strings.ToLower(p.Text)
 	}
 	for _, tp := range topics {

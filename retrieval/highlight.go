@@ -12,7 +12,7 @@ import (
 
 // hit turns a ranked candidate into a quoted passage with its highlight.
 func (e *Engine) hit(q query, c candidate) Hit {
-	p := e.passages[c.idx]
+	p := e.passages.passage(c.idx)
 	spans := e.highlight(q, p)
 	parts := make([]string, len(spans))
 	for i, s := range spans {

@@ -306,7 +306,7 @@ func engineState(tb testing.TB, e *Engine) string {
 		Topics   []string
 		Refs     map[string]bool
 		Words    map[int][]string
-	}{e.passages, e.lex.terms, e.lex.start, e.lex.docs, e.lex.tfs, e.lex.lens, e.topics, e.lex.refKinds, e.lex.wordsByLen})
+	}{allPassages(e), e.lex.terms, e.lex.start, e.lex.docs, e.lex.tfs, e.lex.lens, e.topics, e.lex.refKinds, e.lex.wordsByLen})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -64,12 +64,12 @@ type v1Vectors struct {
 func (v v1Vectors) dim() int { return v.d }
 
 func (v v1Vectors) has(i int) bool {
-	vec, ok := v.vecs[v.e.passages[i].ID]
+	vec, ok := v.vecs[v.e.toIndex[i].ID]
 	return ok && len(vec) == v.d
 }
 
 func (v v1Vectors) read(i int, dst []float32) ([]float32, error) {
-	copy(dst, v.vecs[v.e.passages[i].ID])
+	copy(dst, v.vecs[v.e.toIndex[i].ID])
 	return dst, nil
 }
 

@@ -39,7 +39,7 @@ func (e *Engine) openPrevious(path string, want wanted) *previous {
 		if m.meta.Embedder != want.embedder {
 			return nil
 		}
-		if vecs := readV1Vectors(path, e.passages); len(vecs) > 0 {
+		if vecs := readV1Vectors(path, e.toIndex); len(vecs) > 0 {
 			return &previous{v1: vecs, vecDim: m.meta.Dim}
 		}
 		return nil
@@ -72,15 +72,15 @@ func (p *previous) load(e *Engine, want wanted) bool {
 	if err != nil {
 		return false
 	}
-	p.oldN = len(old)
-	byID := make(map[string]int, len(old))
-	for j, op := range old {
-		byID[op.ID] = j
+	p.oldN = old.len()
+	byID := make(map[string]int, p.oldN)
+	for j := range p.oldN {
+		byID[old.ids.at(j)] = j
 	}
-	p.index = make([]int, len(e.passages))
-	for i, np := range e.passages {
+	p.index = make([]int, len(e.toIndex))
+	for i, np := range e.toIndex {
 		j, ok := byID[np.ID]
-		if !ok || old[j].Text != np.Text || old[j].Context != np.Context {
+		if !ok || old.text(j) != np.Text || old.contexts.at(j) != np.Context {
 			j = -1
 		}
 		p.index[i] = j
@@ -92,8 +92,8 @@ func (p *previous) load(e *Engine, want wanted) bool {
 		}
 	}
 	if meta.Analysis == want.analysis {
-		lex, err1 := readLexIndex(p.snap, len(old))
-		cands, words, err2 := readTopicCands(p.snap, len(old), func(j int) int { return len(old[j].Text) })
+		lex, err1 := readLexIndex(p.snap, p.oldN)
+		cands, words, err2 := readTopicCands(p.snap, p.oldN, func(j int) int { return len(old.text(j)) })
 		if err1 == nil {
 			err1 = lex.checkPostings()
 		}
@@ -224,10 +224,10 @@ func (e *Engine) rebuild(ctx context.Context, src Source, path string, want want
 	}
 	e.stats.Reason = reason
 
-	data := make([]passageData, len(e.passages))
+	data := make([]passageData, len(e.toIndex))
 	tb := newTables()
 	todo := prev.analysis(data, tb)
-	if err := e.an.analyzeAll(ctx, e.passages, todo, data, tb, e.progress); err != nil {
+	if err := e.an.analyzeAll(ctx, e.toIndex, todo, data, tb, e.progress); err != nil {
 		return err
 	}
 	e.stats.Analyzed = len(todo)
@@ -271,7 +271,7 @@ func (e *Engine) rebuild(ctx context.Context, src Source, path string, want want
 	}
 	w.end()
 	meta := snapshotMeta{Kind: manifestKind, Format: snapshotFormat, Embedder: want.embedder, Dim: dim,
-		Analysis: want.analysis, Source: src.Key, Documents: e.stats.Documents, Skipped: skippedFiles(e.stats.Skipped), Passages: len(e.passages),
+		Analysis: want.analysis, Source: src.Key, Documents: e.stats.Documents, Skipped: skippedFiles(e.stats.Skipped), Passages: len(e.toIndex),
 		Terms: nTerms, Topics: e.topics, Thresholds: savedThresholds(path)}
 	raw, err := json.Marshal(meta)
 	if err != nil {
@@ -296,7 +296,7 @@ func (e *Engine) rebuild(ctx context.Context, src Source, path string, want want
 	}
 	syncDir(path)
 	removeV1Collection(path)
-	e.stats.Passages = len(e.passages)
-	e.passages = nil
+	e.stats.Passages = len(e.toIndex)
+	e.toIndex = nil
 	return nil
 }

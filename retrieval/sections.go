@@ -6,8 +6,6 @@ import (
 	"fmt"
 
 	chromem "github.com/philippgille/chromem-go"
-
-	"github.com/quotebot/quotebot/corpus"
 )
 
 // Writing and reading the snapshot's sections (see snapshot.go). Reading
@@ -18,47 +16,26 @@ import (
 // topic candidates (cands[i] are passage i's, their words numbered in
 // words).
 func (e *Engine) writeSections(w *snapWriter, cands []topicCands, words []string) {
-	n := len(e.passages)
-	var docIDs, titles, dates, urls []string
-	docOf := make([]uint32, n)
-	for i, p := range e.passages {
-		k := len(docIDs) - 1
-		if k < 0 || docIDs[k] != p.DocID || titles[k] != p.Title || dates[k] != p.Date || urls[k] != p.URL {
-			docIDs, titles, dates, urls = append(docIDs, p.DocID), append(titles, p.Title), append(dates, p.Date), append(urls, p.URL)
-		}
-		docOf[i] = uint32(len(docIDs) - 1)
-	}
+	t := newPassageTable(e.toIndex)
+	n := t.len()
 	w.begin(secDocs)
-	w.strings(docIDs)
-	w.strings(titles)
-	w.strings(dates)
-	w.strings(urls)
+	w.strings(t.docIDs)
+	w.strings(t.titles)
+	w.strings(t.dates)
+	w.strings(t.urls)
 	w.end()
 
-	ids, texts := make([]string, n), make([]string, n)
-	sections, contexts := make([]string, n), make([]string, n)
-	para, part := make([]uint32, n), make([]uint32, n)
-	sentStart := make([]uint32, n+1)
-	var spans []uint32
-	for i, p := range e.passages {
-		ids[i], texts[i], sections[i], contexts[i] = p.ID, p.Text, p.Section, p.Context
-		para[i], part[i] = uint32(p.Paragraph), uint32(p.Part)
-		for _, s := range p.Sentences {
-			spans = append(spans, uint32(s.Start), uint32(s.End))
-		}
-		sentStart[i+1] = uint32(len(spans) / 2)
-	}
 	w.begin(secPassages)
 	w.u32(uint32(n))
-	w.strings(ids)
-	putRaw(w, docOf)
-	putRaw(w, para)
-	putRaw(w, part)
-	w.strings(texts)
-	putRaw(w, sentStart)
-	putRaw(w, spans)
-	w.strings(sections)
-	w.strings(contexts)
+	w.strTable(t.ids)
+	putRaw(w, t.docOf)
+	putRaw(w, t.para)
+	putRaw(w, t.part)
+	w.strTable(t.texts)
+	putRaw(w, t.sentStart)
+	putRaw(w, t.spans)
+	w.strTable(t.sections)
+	w.strTable(t.contexts)
 	w.end()
 
 	ix := e.lex
@@ -114,14 +91,16 @@ func damaged(section, why string) error {
 	return fmt.Errorf("%w: %s section: %s", errDamaged, section, why)
 }
 
-// readPassages reads the documents and passages sections: n passages.
-func readPassages(s *snapshot, n int) ([]corpus.Passage, error) {
+// readPassages reads the documents and passages sections: n passages,
+// whose tables are the sections' own bytes (see getRaw and
+// secReader.stringTable), so that they cost the heap nothing per passage.
+func readPassages(s *snapshot, n int) (*passageTable, error) {
 	r := s.section(secDocs)
-	docIDs, titles, dates, urls := r.strings(), r.strings(), r.strings(), r.strings()
+	t := &passageTable{docIDs: r.strings(), titles: r.strings(), dates: r.strings(), urls: r.strings()}
 	if err := r.close(); err != nil {
 		return nil, err
 	}
-	if len(titles) != len(docIDs) || len(dates) != len(docIDs) || len(urls) != len(docIDs) {
+	if nd := len(t.docIDs); len(t.titles) != nd || len(t.dates) != nd || len(t.urls) != nd {
 		return nil, damaged("documents", "tables of different lengths")
 	}
 
@@ -129,45 +108,35 @@ func readPassages(s *snapshot, n int) ([]corpus.Passage, error) {
 	if got := r.count(1); got != n && r.err == nil {
 		return nil, damaged("passages", fmt.Sprintf("%d passages, the manifest says %d", got, n))
 	}
-	ids := r.strings()
-	docOf := getRaw[uint32](r, n)
-	para := getRaw[uint32](r, n)
-	part := getRaw[uint32](r, n)
-	texts := r.strings()
-	sentStart := getRaw[uint32](r, n+1)
-	var spans []uint32
+	t.ids = r.stringTable()
+	t.docOf = getRaw[uint32](r, n)
+	t.para = getRaw[uint32](r, n)
+	t.part = getRaw[uint32](r, n)
+	t.texts = r.stringTable()
+	t.sentStart = getRaw[uint32](r, n+1)
 	if r.err == nil {
-		spans = getRaw[uint32](r, 2*int(sentStart[n]))
+		t.spans = getRaw[uint32](r, 2*int(t.sentStart[n]))
 	}
-	sections, contexts := r.strings(), r.strings()
+	t.sections, t.contexts = r.stringTable(), r.stringTable()
 	if err := r.close(); err != nil {
 		return nil, err
 	}
-	if len(ids) != n || len(texts) != n || len(sections) != n || len(contexts) != n || sentStart[0] != 0 {
+	if t.ids.len() != n || t.texts.len() != n || t.sections.len() != n || t.contexts.len() != n || t.sentStart[0] != 0 {
 		return nil, damaged("passages", "tables of different lengths")
 	}
-	sents := make([]corpus.Span, sentStart[n])
-	for k := range sents {
-		sents[k] = corpus.Span{Start: int(spans[2*k]), End: int(spans[2*k+1])}
-	}
-	out := make([]corpus.Passage, n)
-	for i := range out {
-		d := docOf[i]
-		a, b := sentStart[i], sentStart[i+1]
-		if int(d) >= len(docIDs) || a > b || b > sentStart[n] {
+	for i := range n {
+		a, b := t.sentStart[i], t.sentStart[i+1]
+		if int(t.docOf[i]) >= len(t.docIDs) || a > b || b > t.sentStart[n] {
 			return nil, damaged("passages", "a number out of range")
 		}
-		ss := sents[a:b:b]
-		for _, sp := range ss {
-			if sp.Start > sp.End || sp.End > len(texts[i]) {
+		size := uint32(len(t.texts.at(i)))
+		for k := 2 * a; k < 2*b; k += 2 {
+			if t.spans[k] > t.spans[k+1] || t.spans[k+1] > size {
 				return nil, damaged("passages", "a sentence out of range")
 			}
 		}
-		out[i] = corpus.Passage{ID: ids[i], DocID: docIDs[d], Title: titles[d], Date: dates[d], URL: urls[d],
-			Paragraph: int(para[i]), Part: int(part[i]), Text: texts[i], Sentences: ss,
-			Section: sections[i], Context: contexts[i]}
 	}
-	return out, nil
+	return t, nil
 }
 
 // readLexIndex reads the vocabulary and postings of n passages.
@@ -294,12 +263,12 @@ func (e *Engine) loadFrom(s *snapshot, meta snapshotMeta) error {
 	}
 	fill := make(chan filled, 1)
 	go func() {
-		col, err := e.newCollection(context.Background(), len(passages), vecs, meta.Dim)
+		col, err := e.newCollection(context.Background(), passages.len(), vecs, meta.Dim)
 		fill <- filled{col, err}
 	}()
 	var lex *lexIndex
 	if err == nil {
-		lex, err = readLexIndex(s, len(passages))
+		lex, err = readLexIndex(s, passages.len())
 	}
 	f := <-fill
 	if err = errors.Join(err, f.err, <-check); err != nil {

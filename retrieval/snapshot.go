@@ -154,15 +154,19 @@ func appendRaw[T fixed](w *snapWriter, s []T) {
 
 // strings writes a table of strings: u32 count, u64 offsets (count+1, a
 // raw array), then their bytes.
-func (w *snapWriter) strings(ss []string) {
-	w.u32(uint32(len(ss)))
-	offs := make([]uint64, len(ss)+1)
-	for i, s := range ss {
-		offs[i+1] = offs[i] + uint64(len(s))
+func (w *snapWriter) strings(ss []string) { w.strTable(strTable{list: ss}) }
+
+// strTable writes t as strings does.
+func (w *snapWriter) strTable(t strTable) {
+	n := t.len()
+	w.u32(uint32(n))
+	offs := make([]uint64, n+1)
+	for i := range n {
+		offs[i+1] = offs[i] + uint64(len(t.at(i)))
 	}
 	putRaw(w, offs)
-	for _, s := range ss {
-		w.str(s)
+	for i := range n {
+		w.str(t.at(i))
 	}
 }
 
@@ -448,20 +452,34 @@ func getRaw[T fixed](r *secReader, n int) []T {
 // strings reads a table written by snapWriter.strings. The strings are the
 // section's own bytes, never copied (see getRaw).
 func (r *secReader) strings() []string {
+	t := r.stringTable()
+	if r.err != nil {
+		return nil
+	}
+	out := make([]string, t.len())
+	for i := range out {
+		out[i] = t.at(i)
+	}
+	return out
+}
+
+// stringTable is strings without a string header per entry: the table's
+// offsets and bytes, in place; the zero table on error.
+func (r *secReader) stringTable() strTable {
 	n := r.count(8)
 	offs := getRaw[uint64](r, n+1)
 	if r.err != nil {
-		return nil
+		return strTable{}
 	}
 	total := offs[n]
 	if offs[0] != 0 || total > uint64(len(r.b)) {
 		r.fail("string table out of range")
-		return nil
+		return strTable{}
 	}
 	for i := range n {
 		if offs[i] > offs[i+1] {
 			r.fail("string table out of order")
-			return nil
+			return strTable{}
 		}
 	}
 	blob := r.next(int(total))
@@ -470,11 +488,7 @@ func (r *secReader) strings() []string {
 		// The section's bytes are never written, so strings can share them.
 		all = unsafe.String(&blob[0], len(blob))
 	}
-	out := make([]string, n)
-	for i := range out {
-		out[i] = all[offs[i]:offs[i+1]]
-	}
-	return out
+	return strTable{offs: offs, all: all}
 }
 
 // close checks that the whole section was read.

@@ -55,9 +55,9 @@ type topic struct {
 // its most telling topics named.
 func (e *Engine) findTopics(cands []topicCands, words []string) []string {
 	sc := e.newPhraseScorer(words)
-	best := make([]topic, len(e.passages))
+	best := make([]topic, len(e.toIndex))
 	taken := map[string]bool{}
-	for i, p := range e.passages {
+	for i, p := range e.toIndex {
 		best[i] = sc.bestPhrase(p.Text, cands[i], taken)
 		best[i].order = i
 		if best[i].text != "" {
@@ -66,9 +66,9 @@ func (e *Engine) findTopics(cands []topicCands, words []string) []string {
 	}
 	var docs [][]topic
 	var sizes []int
-	for from := 0; from < len(e.passages); {
+	for from := 0; from < len(e.toIndex); {
 		to := from + 1
-		for to < len(e.passages) && e.passages[to].DocID == e.passages[from].DocID {
+		for to < len(e.toIndex) && e.toIndex[to].DocID == e.toIndex[from].DocID {
 			to++
 		}
 		docs = append(docs, e.docTopics(best, from, to))
@@ -96,7 +96,7 @@ func (e *Engine) docTopics(best []topic, from, to int) []topic {
 	var names []string
 	var sections, loose []topic
 	for i := from; i < to; i++ {
-		name := e.passages[i].Section
+		name := e.toIndex[i].Section
 		if name == "" {
 			loose = appendTopic(loose, best[i])
 			continue

@@ -28,7 +28,7 @@ const embedWindow = 256
 // (so that it keeps them without copying) and has one dimension, which it
 // returns. put must not keep v.
 func (e *Engine) streamVectors(ctx context.Context, old oldVectors, put func(i int, v []float32) error) (int, error) {
-	n := len(e.passages)
+	n := len(e.toIndex)
 	var todo []int
 	for i := range n {
 		if old == nil || !old.has(i) {
@@ -96,9 +96,9 @@ func (e *Engine) streamVectors(ctx context.Context, old oldVectors, put func(i i
 			for batch := range work {
 				if !batched {
 					i := batch[0]
-					v, err := e.emb.Embed(ctx, indexText(e.passages[i])) // structure: see indextext.go
+					v, err := e.emb.Embed(ctx, indexText(e.toIndex[i])) // structure: see indextext.go
 					if err != nil {
-						fail(fmt.Errorf("embed passage %s ¶%d: %w", e.passages[i].DocID, e.passages[i].Paragraph, err))
+						fail(fmt.Errorf("embed passage %s ¶%d: %w", e.toIndex[i].DocID, e.toIndex[i].Paragraph, err))
 						continue
 					}
 					results <- result{i, v}
@@ -106,11 +106,11 @@ func (e *Engine) streamVectors(ctx context.Context, old oldVectors, put func(i i
 				}
 				texts := make([]string, len(batch))
 				for k, i := range batch {
-					texts[k] = indexText(e.passages[i])
+					texts[k] = indexText(e.toIndex[i])
 				}
 				vs, err := batchEmb.EmbedBatch(ctx, texts)
 				if err != nil {
-					first := e.passages[batch[0]]
+					first := e.toIndex[batch[0]]
 					fail(fmt.Errorf("embed %d passages from %s ¶%d: %w", len(batch), first.DocID, first.Paragraph, err))
 					continue
 				}
