@@ -357,8 +357,9 @@ func collectionIDs(n int) []string {
 	}
 	all := string(buf)
 	ids := make([]string, n)
+	start := 0
 	for i, end := range ends {
-		ids[i] = all[end-len(strconv.Itoa(i)) : end]
+		ids[i], start = all[start:end], end
 	}
 	return ids
 }
@@ -366,6 +367,15 @@ func collectionIDs(n int) []string {
 // passageOf is the passage number of a collection ID (collectionIDs), false
 // for an ID that names none of n passages.
 func passageOf(id string, n int) (int, bool) {
-	i, err := strconv.Atoi(id)
-	return i, err == nil && i >= 0 && i < n && id == strconv.Itoa(i)
+	if id == "" || len(id) > 1 && id[0] == '0' {
+		return 0, false
+	}
+	i := 0
+	for _, c := range []byte(id) {
+		if c < '0' || c > '9' || i > (n-int(c-'0'))/10 {
+			return 0, false
+		}
+		i = i*10 + int(c-'0')
+	}
+	return i, i < n
 }
