@@ -1,7 +1,8 @@
 // Command floor measures the least memory a process can use while
 // chromem-go holds N passages' D-dimensional vectors the way retrieval
 // gives them to it (newCollection in retrieval/engine.go): one collection,
-// one AddDocument per passage with a 16-hex-digit ID, no content, no
+// one AddDocument per passage with its number in decimal as ID (the IDs
+// sharing one allocation, as collectionIDs makes them), no content, no
 // metadata, and an embedding that is a slice of one array of N×D already
 // normalized float32s, never copied. With -mmap that array is a file mapped
 // read-only, as a loaded index's vectors are; otherwise it is on the heap.
@@ -24,15 +25,14 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"unsafe"
@@ -66,9 +66,9 @@ func main() {
 		fmt.Fprintln(os.Stderr, "floor:", err)
 		os.Exit(1)
 	}
-	for i := range *n {
+	for i, id := range ids(*n) {
 		v := vecs[i**d : (i+1)**d : (i+1)**d]
-		if err := col.AddDocument(ctx, chromem.Document{ID: id(i), Embedding: v}); err != nil {
+		if err := col.AddDocument(ctx, chromem.Document{ID: id, Embedding: v}); err != nil {
 			fmt.Fprintln(os.Stderr, "floor:", err)
 			os.Exit(1)
 		}
@@ -88,11 +88,22 @@ func main() {
 	runtime.KeepAlive(col)
 }
 
-// id is a passage ID of the form corpus gives them: 8 bytes of a SHA-256
-// in hex.
-func id(i int) string {
-	sum := sha256.Sum256(binary.LittleEndian.AppendUint64(nil, uint64(i)))
-	return hex.EncodeToString(sum[:8])
+// ids are the IDs of n passages as retrieval's collectionIDs makes them:
+// 0 to n-1 in decimal, substrings of one string.
+func ids(n int) []string {
+	var buf []byte
+	ends := make([]int, n)
+	for i := range n {
+		buf = strconv.AppendInt(buf, int64(i), 10)
+		ends[i] = len(buf)
+	}
+	all := string(buf)
+	out := make([]string, n)
+	start := 0
+	for i, end := range ends {
+		out[i], start = all[start:end], end
+	}
+	return out
 }
 
 // vectors returns n unit vectors of d random values, on the heap or in a
