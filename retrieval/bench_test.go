@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/quotebot/quotebot/retrieval/colid"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -87,7 +88,7 @@ func BenchmarkQuery(b *testing.B) {
 			b.Fatal(err)
 		}
 		vecs := make([][]float32, e.Len())
-		for i, id := range collectionIDs(e.Len()) {
+		for i, id := range colid.IDs(e.Len()) {
 			d, err := e.col.GetByID(ctx, id)
 			if err != nil {
 				b.Fatal(err)

@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"fmt"
+	"github.com/quotebot/quotebot/retrieval/colid"
 	"slices"
 	"strings"
 	"sync"
@@ -135,7 +136,7 @@ func (e *Engine) denseSearch(ctx context.Context, v []float32, n int) (map[int]f
 	}
 	out := make(map[int]float64, len(res))
 	for _, r := range res {
-		if i, ok := passageOf(r.ID, e.Len()); ok {
+		if i, ok := colid.Passage(r.ID, e.Len()); ok {
 			out[i] = float64(r.Similarity)
 		}
 	}

@@ -38,7 +38,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strconv"
+	"github.com/quotebot/quotebot/retrieval/colid"
 
 	chromem "github.com/philippgille/chromem-go"
 
@@ -320,7 +320,7 @@ func (e *Engine) embedFunc() chromem.EmbeddingFunc {
 // each with its vector, vecs[i*dim:(i+1)*dim], without copying it (the
 // vectors are already normalized, see streamVectors). Passages keep their
 // text in the engine, so chromem-go holds only IDs and vectors; a
-// passage's ID there is its number in decimal (collectionIDs), which
+// passage's ID there is its number in decimal (package colid), which
 // denseSearch reads back, so the engine needs no table from IDs to
 // passages.
 func (e *Engine) newCollection(ctx context.Context, n int, vecs []float32, dim int) (*chromem.Collection, error) {
@@ -332,7 +332,7 @@ func (e *Engine) newCollection(ctx context.Context, n int, vecs []float32, dim i
 	// One goroutine: AddDocuments would start one per document, and two
 	// that add at once contend for the collection's lock more than they
 	// gain.
-	for i, id := range collectionIDs(n) {
+	for i, id := range colid.IDs(n) {
 		v := vecs[i*dim : (i+1)*dim : (i+1)*dim]
 		if err := col.AddDocument(ctx, chromem.Document{ID: id, Embedding: v}); err != nil {
 			return nil, fmt.Errorf("add passage %d: %w", i, err)
@@ -342,40 +342,4 @@ func (e *Engine) newCollection(ctx context.Context, n int, vecs []float32, dim i
 		return nil, fmt.Errorf("the collection holds %d passages, want %d", col.Count(), n)
 	}
 	return col, nil
-}
-
-// collectionIDs are the IDs of n passages in the collection: their
-// numbers, 0 to n-1, in decimal. The strings share one allocation, so
-// they cost the collection a few bytes a passage and the collector
-// nothing to scan.
-func collectionIDs(n int) []string {
-	var buf []byte
-	ends := make([]int, n)
-	for i := range n {
-		buf = strconv.AppendInt(buf, int64(i), 10)
-		ends[i] = len(buf)
-	}
-	all := string(buf)
-	ids := make([]string, n)
-	start := 0
-	for i, end := range ends {
-		ids[i], start = all[start:end], end
-	}
-	return ids
-}
-
-// passageOf is the passage number of a collection ID (collectionIDs), false
-// for an ID that names none of n passages.
-func passageOf(id string, n int) (int, bool) {
-	if id == "" || len(id) > 1 && id[0] == '0' {
-		return 0, false
-	}
-	i := 0
-	for _, c := range []byte(id) {
-		if c < '0' || c > '9' || i > (n-int(c-'0'))/10 {
-			return 0, false
-		}
-		i = i*10 + int(c-'0')
-	}
-	return i, i < n
 }

@@ -1,9 +1,8 @@
 // Command floor measures the least memory a process can use while
 // chromem-go holds N passages' D-dimensional vectors the way retrieval
 // gives them to it (newCollection in retrieval/engine.go): one collection,
-// one AddDocument per passage with its number in decimal as ID (the IDs
-// sharing one allocation, as collectionIDs makes them), no content, no
-// metadata, and an embedding that is a slice of one array of N×D already
+// one AddDocument per passage with the ID package colid gives it, no
+// content, no metadata, and an embedding that is a slice of one array of N×D already
 // normalized float32s, never copied. With -mmap that array is a file mapped
 // read-only, as a loaded index's vectors are; otherwise it is on the heap.
 // It runs one QueryEmbedding (which reads every vector) and prints its peak
@@ -28,11 +27,11 @@ import (
 	"encoding/binary"
 	"flag"
 	"fmt"
+	"github.com/quotebot/quotebot/retrieval/colid"
 	"math"
 	"math/rand/v2"
 	"os"
 	"runtime"
-	"strconv"
 	"strings"
 	"syscall"
 	"unsafe"
@@ -66,7 +65,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "floor:", err)
 		os.Exit(1)
 	}
-	for i, id := range ids(*n) {
+	for i, id := range colid.IDs(*n) {
 		v := vecs[i**d : (i+1)**d : (i+1)**d]
 		if err := col.AddDocument(ctx, chromem.Document{ID: id, Embedding: v}); err != nil {
 			fmt.Fprintln(os.Stderr, "floor:", err)
@@ -86,24 +85,6 @@ func main() {
 	}
 	report(fmt.Sprintf("chromem-go n=%d d=%d vectors=%s count=%d", *n, *d, where, col.Count()), int64(*n)*int64(*d)*4)
 	runtime.KeepAlive(col)
-}
-
-// ids are the IDs of n passages as retrieval's collectionIDs makes them:
-// 0 to n-1 in decimal, substrings of one string.
-func ids(n int) []string {
-	var buf []byte
-	ends := make([]int, n)
-	for i := range n {
-		buf = strconv.AppendInt(buf, int64(i), 10)
-		ends[i] = len(buf)
-	}
-	all := string(buf)
-	out := make([]string, n)
-	start := 0
-	for i, end := range ends {
-		out[i], start = all[start:end], end
-	}
-	return out
 }
 
 // vectors returns n unit vectors of d random values, on the heap or in a
