@@ -49,6 +49,9 @@ type Config struct {
 //     one core.
 //   - HeadSpan 20: a headword sees the first 20 kept words of each sense,
 //     which covers a WordNet gloss and the core of a GCIDE definition.
+//
+// Other epochs, windows, negatives, subsampling and headword spans were
+// measured on the evaluation sets and not kept: see the README.
 var DefaultConfig = Config{
 	MinCount: 3,
 	Train: sgns.Params{
