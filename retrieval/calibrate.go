@@ -137,7 +137,6 @@ func (e *Engine) ask(ctx context.Context, q EvalQuestion, vec []float32) (asked,
 		return a, err
 	}
 	query.vec = vec
-	query.want = questionType(q.Q)
 	if query.words() == 0 {
 		a.fixed = true
 		return a, nil

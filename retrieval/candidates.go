@@ -23,10 +23,7 @@ type candidate struct {
 	coverage float64
 	// hard is the coverage of exact words and their WordNet relatives
 	// only, without soft matches.
-	hard float64
-	// typed is 1 when the question asks for a time or a quantity and the
-	// passage's text holds one (see hasAnswerOf), else 0.
-	typed float64
+	hard  float64
 	score float64
 	// credits are the passage's credit for each slot of the question, and
 	// hardCredits the same without soft matches.
@@ -85,9 +82,6 @@ func (e *Engine) rank(ctx context.Context, q query) ([]candidate, error) {
 		c.coverage = q.share(c.credits)
 		c.hardCredits = q.hardCredits(func(term string) bool { return e.lex.has(c.idx, term) })
 		c.hard = q.share(c.hardCredits)
-		if q.want != untyped && e.answersType(q, c.idx) {
-			c.typed = 1
-		}
 	}
 	fuse(cands)
 	slices.SortStableFunc(cands, func(a, b *candidate) int {

@@ -100,9 +100,3 @@ func stopped(ctx context.Context, i int) error {
 	}
 	return ctx.Err()
 }
-
-// maxAnswerScan bounds the bytes of a passage the answer type scanner reads
-// (see hasAnswerOf): a passage is cut at corpus.DefaultMaxPassageChars
-// unless its owner chose longer ones, and an answer's date or sum is rarely
-// further in than this.
-const maxAnswerScan = 4 << 10

@@ -63,9 +63,6 @@ type query struct {
 	// (Calibrate embeds every question in batches); nil means ask the
 	// embedder.
 	vec []float32
-	// want is the kind of answer the question's wording asks for (see
-	// questionType), read from the question before normalization.
-	want answerType
 }
 
 // missingName returns a name the question asks about that no passage

@@ -51,7 +51,6 @@ func (e *Engine) answer(ctx context.Context, question string, top int) (Answer, 
 	if err != nil {
 		return Answer{}, decision{}, err
 	}
-	q.want = questionType(question)
 	if q.words() == 0 {
 		ans.Topics = e.Topics()
 		return ans, decision{why: "no topic words"}, nil

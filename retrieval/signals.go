@@ -21,7 +21,6 @@ var signals = []signal{
 	{name: "coverage", weight: weightCoverage, value: func(c *candidate) float64 { return c.coverage }},
 	{name: "lexical", weight: weightLexical, value: func(c *candidate) float64 { return c.lexical }, relative: true},
 	{name: "dense", weight: weightDense, value: func(c *candidate) float64 { return max(0, c.dense) }},
-	{name: "answer type", weight: weightAnswerType, value: func(c *candidate) float64 { return c.typed }},
 }
 
 // fuse sets every candidate's score to the weighted sum of its signals.

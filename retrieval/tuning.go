@@ -66,11 +66,6 @@ const (
 	// weightDense weighs the embedder's cosine similarity, which for the
 	// built-in embedder is the dictionary vectors' sense of meaning.
 	weightDense = 0.4
-	// weightAnswerType weighs the answer type signal: 1 when the question
-	// asks when, how much or how many and the passage holds a time or a
-	// quantity (answertype.go), so of two passages that match the
-	// question's words alike the one that can answer it comes first.
-	weightAnswerType = 0.1
 )
 
 // Decide: when the documents answer, when a passage is only the closest,
@@ -133,7 +128,6 @@ func Tuning() []TuningValue {
 		{"signals", "weightCoverage", f(weightCoverage)},
 		{"signals", "weightLexical", f(weightLexical)},
 		{"signals", "weightDense", f(weightDense)},
-		{"signals", "weightAnswerType", f(weightAnswerType)},
 		{"decide", "quoteCoverage", f(quoteCoverage)},
 		{"decide", "closestCoverage", f(closestCoverage)},
 		{"decide", "standOutRatio", f(standOutRatio)},
