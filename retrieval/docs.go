@@ -66,22 +66,22 @@ type docRange struct {
 	start, end int
 }
 
-// docRanges cuts e.passages into one run per document. A document whose
-// passages were not contiguous (which Open does not produce) would count
-// once per run, never merge with another document.
+// docRanges cuts e.passages into one run per document of the passage
+// table (docOf). A document whose passages were not contiguous (which Open
+// does not produce) would count once per run, never merge with another
+// document.
 func (e *Engine) docRanges() []docRange {
 	var out []docRange
 	t := e.passages
 	for i := range t.len() {
-		id := t.docID(i)
-		if n := len(out); n > 0 && out[n-1].info.ID == id {
+		d := t.docOf[i]
+		if n := len(out); n > 0 && t.docOf[i-1] == d {
 			out[n-1].end = i + 1
 			out[n-1].info.Passages++
 			continue
 		}
-		d := t.docOf[i]
 		out = append(out, docRange{
-			info:  DocInfo{ID: id, Title: t.titles[d], Date: t.dates[d], URL: t.urls[d], Passages: 1},
+			info:  DocInfo{ID: t.docIDs[d], Title: t.titles[d], Date: t.dates[d], URL: t.urls[d], Passages: 1},
 			start: i, end: i + 1,
 		})
 	}
