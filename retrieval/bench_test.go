@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/quotebot/quotebot/retrieval/colid"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/quotebot/quotebot/corpus"
 	"github.com/quotebot/quotebot/internal/synth"
+	"github.com/quotebot/quotebot/retrieval/colid"
 )
 
 func BenchmarkEmbedPassage(b *testing.B) {

@@ -3,11 +3,12 @@ package retrieval
 import (
 	"context"
 	"fmt"
-	"github.com/quotebot/quotebot/retrieval/colid"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/quotebot/quotebot/retrieval/colid"
 )
 
 // Stage 2, gather: the candidates are the passages the lexical ranking

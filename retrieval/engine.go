@@ -38,11 +38,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/quotebot/quotebot/retrieval/colid"
 
 	chromem "github.com/philippgille/chromem-go"
 
 	"github.com/quotebot/quotebot/corpus"
+	"github.com/quotebot/quotebot/retrieval/colid"
 )
 
 // ErrNoPassages is returned by Open for documents that hold no text.

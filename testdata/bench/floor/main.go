@@ -27,7 +27,6 @@ import (
 	"encoding/binary"
 	"flag"
 	"fmt"
-	"github.com/quotebot/quotebot/retrieval/colid"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -37,6 +36,8 @@ import (
 	"unsafe"
 
 	chromem "github.com/philippgille/chromem-go"
+
+	"github.com/quotebot/quotebot/retrieval/colid"
 )
 
 func main() {
