@@ -6,6 +6,11 @@
 //
 //	go build -o /tmp/quotebot ./cmd/quotebot
 //	go run ./testdata/eval/report -bin /tmp/quotebot [-typos] [-v]
+//
+// With -ceiling it needs no binary: it runs this tree's engine in process
+// and reports, per set, where the fused ranking puts the right passage
+// before the decision, so a miss of the ranking can be told from one of the
+// decision (see ceiling.go).
 package main
 
 import (
@@ -57,7 +62,15 @@ func main() {
 	typos := flag.Bool("typos", false, "use the typo sets under testdata/eval/typos instead")
 	verbose := flag.Bool("v", false, "list the questions each set got wrong")
 	devOnly := flag.Bool("dev", false, "only the sets that are not blind, for work in progress")
+	ceiling := flag.Bool("ceiling", false, "report the ranking's ceiling with this tree's engine instead of a binary's figures")
 	flag.Parse()
+	if *ceiling {
+		if err := runCeiling(*devOnly); err != nil {
+			fmt.Fprintln(os.Stderr, "report:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *bin == "" {
 		fmt.Fprintln(os.Stderr, "report: -bin is required")
 		os.Exit(2)
