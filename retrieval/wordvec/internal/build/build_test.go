@@ -79,19 +79,9 @@ func TestBuild(t *testing.T) {
 	if !bytes.Equal(a.Bytes(), b.Bytes()) {
 		t.Error("two builds from the same sources differ")
 	}
-	h, err := format.ParseHeader(a.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, words := dfs(t, a.Bytes()) // word → df
 	if st.Entries != 5 || h.Docs != 5 || st.Bytes != a.Len() || int(h.Words) != st.Words {
 		t.Errorf("stats %+v, header %+v: want 5 entries and matching sizes", st, h)
-	}
-	words := map[string]uint32{} // word → df
-	l := h.Layout()
-	le := binary.LittleEndian
-	for i := range int(h.Words) {
-		start, end := le.Uint32(a.Bytes()[l.Offsets+4*uint64(i):]), le.Uint32(a.Bytes()[l.Offsets+4*uint64(i)+4:])
-		words[string(a.Bytes()[l.Blob+uint64(start):l.Blob+uint64(end)])] = le.Uint32(a.Bytes()[l.DF+4*uint64(i):])
 	}
 	if _, ok := words["hermit"]; ok {
 		t.Error(`"hermit", in no training sentence, has a vector`)
@@ -101,9 +91,87 @@ func TestBuild(t *testing.T) {
 			t.Errorf("df(%q) = %d, want %d", w, words[w], df)
 		}
 	}
-	first := a.Bytes()[l.Blob : l.Blob+uint64(le.Uint32(a.Bytes()[l.Offsets+4:]))]
+	l := h.Layout()
+	first := a.Bytes()[l.Blob : l.Blob+uint64(binary.LittleEndian.Uint32(a.Bytes()[l.Offsets+4:]))]
 	if string(first) != "cat" {
 		t.Errorf("word 0 is %q, want the most frequent, cat", first)
+	}
+}
+
+// writeThesaurus writes a one-meaning Aiksaurus thesaurus to a temporary
+// directory: "cat", "moggy" (in no dictionary) and "tom cat" (not a
+// WordNet lemma, so split into words), titled cat/moggy.
+func writeThesaurus(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	u16 := func(b []byte, v ...uint16) []byte {
+		for _, x := range append(v, 0xffff) {
+			b = binary.BigEndian.AppendUint16(b, x)
+		}
+		return b
+	}
+	var words []byte
+	for _, w := range []string{"cat", "moggy", "tom:cat"} {
+		words = u16(append(append(words, w...), 0), 0)
+	}
+	write(t, filepath.Join(dir, "words.dat"), words)
+	write(t, filepath.Join(dir, "meanings.dat"), u16(nil, 0, 1, 0, 1, 2))
+	return dir
+}
+
+// dfs returns each word of a built file and its df.
+func dfs(t *testing.T, b []byte) (format.Header, map[string]uint32) {
+	t.Helper()
+	h, err := format.ParseHeader(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := map[string]uint32{}
+	l := h.Layout()
+	le := binary.LittleEndian
+	for i := range int(h.Words) {
+		start, end := le.Uint32(b[l.Offsets+4*uint64(i):]), le.Uint32(b[l.Offsets+4*uint64(i)+4:])
+		words[string(b[l.Blob+uint64(start):l.Blob+uint64(end)])] = le.Uint32(b[l.DF+4*uint64(i):])
+	}
+	return h, words
+}
+
+// TestBuildThesaurus checks the thesaurus switch: off, the thesaurus is not
+// read; on, its words are trained but its entries are not documents of
+// the IDF.
+func TestBuildThesaurus(t *testing.T) {
+	src := testSources(t)
+	src.Aiksaurus = filepath.Join(t.TempDir(), "absent")
+	var off bytes.Buffer
+	if _, err := Build(src, testConfig, &off, nil); err != nil {
+		t.Fatalf("thesaurus off, absent: %v", err)
+	}
+	on := testConfig
+	on.Thesaurus = Thesaurus{Use: true, MaxWords: 10}
+	if _, err := Build(src, on, &bytes.Buffer{}, nil); err == nil {
+		t.Error("thesaurus on but absent: Build succeeded, want an error")
+	}
+	src.Aiksaurus = writeThesaurus(t)
+	var with bytes.Buffer
+	st, err := Build(src, on, &with, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, offWords := dfs(t, off.Bytes())
+	h, words := dfs(t, with.Bytes())
+	if st.Related != 1 || st.Entries != 5 || h.Docs != 5 {
+		t.Errorf("%d thesaurus entries, %d entries, %d documents; want 1, 5 and 5", st.Related, st.Entries, h.Docs)
+	}
+	if _, ok := offWords["moggy"]; ok {
+		t.Error(`thesaurus off: "moggy" has a vector`)
+	}
+	for w, df := range map[string]uint32{"moggy": 0, "tom": 0, "cat": 4} {
+		if got, ok := words[w]; !ok || got != df {
+			t.Errorf("thesaurus on: df(%q) = %d (in the file: %v), want %d", w, got, ok, df)
+		}
+	}
+	if _, ok := words["tom_cat"]; ok {
+		t.Error(`"tom cat", not a WordNet lemma, became one token`)
 	}
 }
 

@@ -149,14 +149,7 @@ func parseArticle(text string, lemmas map[string]bool) Entry {
 	var e Entry
 	var lead []string // words of multi-word headwords WordNet does not list
 	for _, h := range heads {
-		j := Join(decodeAccents(stripMarks(h)))
-		switch {
-		case j == "" || slices.Contains(e.Heads, j):
-		case !strings.Contains(j, "_") || lemmas[j]:
-			e.Heads = append(e.Heads, j)
-		default:
-			lead = append(lead, strings.Split(j, "_")...)
-		}
+		e.Heads, lead = addHead(e.Heads, lead, Join(decodeAccents(stripMarks(h))), lemmas)
 	}
 	for i, para := range strings.Split(skipPartOfSpeech(rest)+"\n"+body, "\n\n") {
 		if i > 0 && isQuotation(para) {

@@ -1,16 +1,18 @@
 // Package dict turns the dictionaries the word vectors are trained on —
-// WordNet 3.0's glosses and examples and the GCIDE dictionary — into
-// entries of lowercase tokens: the headwords an entry defines and the
-// sentences of its definition.
+// WordNet 3.0's glosses and examples and the GCIDE dictionary, and
+// optionally the Aiksaurus thesaurus — into entries of lowercase tokens:
+// the headwords an entry defines and the sentences of its definition.
 package dict
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
-// Entry is one dictionary entry: a WordNet synset or a GCIDE article.
+// Entry is one dictionary entry: a WordNet synset, a GCIDE article or
+// (part of) a thesaurus meaning group.
 type Entry struct {
 	// Heads are the headwords the entry defines, each one token; the words
 	// of a multi-word headword are joined by '_' ("prime_minister").
@@ -47,6 +49,21 @@ func Tokens(dst []string, s string) []string {
 // tokens joined by '_', or "" if it has none.
 func Join(phrase string) string {
 	return strings.Join(Tokens(nil, strings.ReplaceAll(phrase, "_", " ")), "_")
+}
+
+// addHead adds the headword token j (from Join) to heads unless it is empty
+// or already there. A multi-word token is a headword only if lemmas (the
+// WordNet lemmas) has it; otherwise its words are appended to text, so
+// that a phrase WordNet does not know is not learned as one word.
+func addHead(heads, text []string, j string, lemmas map[string]bool) ([]string, []string) {
+	switch {
+	case j == "" || slices.Contains(heads, j):
+	case !strings.Contains(j, "_") || lemmas[j]:
+		heads = append(heads, j)
+	default:
+		text = append(text, strings.Split(j, "_")...)
+	}
+	return heads, text
 }
 
 func isWordRune(r rune) bool {

@@ -3,10 +3,12 @@
 //
 //	go run ./internal/gen -out vectors.bin
 //
-// It reads Debian's wordnet-base (/usr/share/wordnet) and dict-gcide
-// (/usr/share/dictd) unless -wordnet and -gcide say otherwise, and logs its
-// progress on stderr. The output is written to a temporary file beside it
-// and renamed, so a failed run leaves the previous file in place.
+// It reads Debian's wordnet-base (/usr/share/wordnet), dict-gcide
+// (/usr/share/dictd) and, if build.DefaultConfig turns the thesaurus on,
+// libaiksaurus-1.2-data (/usr/share/aiksaurus), unless -wordnet, -gcide
+// and -aiksaurus say otherwise, and logs its progress on stderr. The
+// output is written to a temporary file beside it and renamed, so a failed
+// run leaves the previous file in place.
 package main
 
 import (
@@ -22,6 +24,7 @@ func main() {
 	src := build.DebianSources
 	flag.StringVar(&src.WordNet, "wordnet", src.WordNet, "WordNet 3.0 database `directory`")
 	flag.StringVar(&src.GCIDE, "gcide", src.GCIDE, "`directory` of gcide.index and gcide.dict.dz")
+	flag.StringVar(&src.Aiksaurus, "aiksaurus", src.Aiksaurus, "`directory` of Aiksaurus's words.dat and meanings.dat (read if the build's configuration uses the thesaurus)")
 	out := flag.String("out", "vectors.bin", "output `file`")
 	flag.Parse()
 	if flag.NArg() != 0 {
