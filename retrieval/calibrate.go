@@ -148,18 +148,9 @@ func (e *Engine) ask(ctx context.Context, q EvalQuestion, vec []float32) (asked,
 	a.query, a.cands = query, cands[:min(len(cands), maxJointPool)]
 	a.hit = make([]bool, len(a.cands))
 	for i, c := range a.cands {
-		a.hit[i] = containsAny(e.passages.text(c.idx), q.Expect)
+		a.hit[i] = q.AnsweredBy(e.passages.text(c.idx))
 	}
 	return a, nil
-}
-
-func containsAny(text string, subs []string) bool {
-	for _, s := range subs {
-		if strings.Contains(text, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // replay decides every question with th and scores the replies as
@@ -189,9 +180,9 @@ func replay(qs []asked, th Thresholds) []EvalResult {
 		}
 		if len(a.q.Expect) > 0 {
 			if r.Answer.Found {
-				r.Rank = hitRank(r.Answer.Passages, a.q.Expect, len(r.Answer.Passages))
+				r.Rank = hitRank(r.Answer.Passages, a.q, len(r.Answer.Passages))
 			} else {
-				r.ClosestRank = hitRank(r.Answer.Closest, a.q.Expect, len(r.Answer.Closest))
+				r.ClosestRank = hitRank(r.Answer.Closest, a.q, len(r.Answer.Closest))
 			}
 		}
 		out[i] = r

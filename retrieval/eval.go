@@ -17,6 +17,18 @@ type EvalQuestion struct {
 	Expect []string `json:"expect"`
 }
 
+// AnsweredBy reports whether a passage of this text answers q: it holds
+// one of q's expected strings. False for a question the documents do not
+// answer.
+func (q EvalQuestion) AnsweredBy(text string) bool {
+	for _, x := range q.Expect {
+		if strings.Contains(text, x) {
+			return true
+		}
+	}
+	return false
+}
+
 // ReadEvalSet reads a JSON-lines evaluation set; blank lines are skipped.
 func ReadEvalSet(r io.Reader) ([]EvalQuestion, error) {
 	var out []EvalQuestion
@@ -123,14 +135,12 @@ func (m Metrics) String() string {
 		m.Recall1, m.Recall3, m.MRR, m.First, m.Shown, m.ConfWrong, m.NoAnswer, m.N)
 }
 
-// hitRank returns the 1-based rank of the first of hits containing any
-// expected string, looking at no more than limit of them, or 0.
-func hitRank(hits []Hit, expect []string, limit int) int {
+// hitRank returns the 1-based rank of the first of hits that answers q,
+// looking at no more than limit of them, or 0.
+func hitRank(hits []Hit, q EvalQuestion, limit int) int {
 	for i, p := range hits[:min(len(hits), limit)] {
-		for _, x := range expect {
-			if strings.Contains(p.Text, x) {
-				return i + 1
-			}
+		if q.AnsweredBy(p.Text) {
+			return i + 1
 		}
 	}
 	return 0
@@ -147,9 +157,9 @@ func Evaluate(ctx context.Context, ask func(ctx context.Context, q string, top i
 		r := EvalResult{Question: q, Answer: a}
 		if len(q.Expect) > 0 {
 			if a.Found {
-				r.Rank = hitRank(a.Passages, q.Expect, len(a.Passages))
+				r.Rank = hitRank(a.Passages, q, len(a.Passages))
 			} else {
-				r.ClosestRank = hitRank(a.Closest, q.Expect, len(a.Closest))
+				r.ClosestRank = hitRank(a.Closest, q, len(a.Closest))
 			}
 		}
 		res = append(res, r)

@@ -54,3 +54,22 @@ func TestEvaluateRanksClosestOnlyWhenNothingQuoted(t *testing.T) {
 		t.Errorf("result %+v, metrics %+v", res[0], m)
 	}
 }
+
+func TestAnsweredBy(t *testing.T) {
+	q := EvalQuestion{Q: "fisheries?", Expect: []string{"fishing industry", "aquaculture"}}
+	for _, tc := range []struct {
+		q    EvalQuestion
+		text string
+		want bool
+	}{
+		{q, "cooperation on fishing industry and ports", true},
+		{q, "aquaculture", true},
+		{q, "cooperation on fishing", false},
+		{q, "", false},
+		{EvalQuestion{Q: "not covered"}, "cooperation on fishing industry", false},
+	} {
+		if got := tc.q.AnsweredBy(tc.text); got != tc.want {
+			t.Errorf("%v.AnsweredBy(%q) = %v, want %v", tc.q.Expect, tc.text, got, tc.want)
+		}
+	}
+}

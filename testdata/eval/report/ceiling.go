@@ -118,7 +118,7 @@ func ceilingOf(s evalSet) (ceilingTally, error) {
 			return t, err
 		}
 		for i, c := range x.Candidates {
-			if !holdsAny(c.Text, q.Expect) {
+			if !q.AnsweredBy(c.Text) {
 				continue
 			}
 			if i == 0 {
@@ -147,15 +147,4 @@ func ceilingOf(s evalSet) (ceilingTally, error) {
 		}
 	}
 	return t, nil
-}
-
-// holdsAny reports whether text contains one of the expected strings, as
-// the evaluation's hits do.
-func holdsAny(text string, expect []string) bool {
-	for _, x := range expect {
-		if strings.Contains(text, x) {
-			return true
-		}
-	}
-	return false
 }
