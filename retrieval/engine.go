@@ -15,8 +15,9 @@
 //     documents do not cover it;
 //  5. highlight (highlight.go): the sentences to set in bold.
 //
-// search.go runs the stages; tuning.go holds every tuning constant, by
-// stage, with its reason; calibrate.go fits the decision's thresholds, and
+// search.go runs the stages, and explain.go runs them for evaluation,
+// reporting every candidate's signals and the decision's reason; tuning.go
+// holds every tuning constant, by stage, with its reason; calibrate.go fits the decision's thresholds, and
 // thresholds_saved.go keeps them with the index for the embedder they were
 // fitted for. A network embedder (embed.go, embed_http.go) is called in
 // batches, with retries, through an on-disk cache (embedcache.go); when it
