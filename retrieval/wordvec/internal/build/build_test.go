@@ -136,49 +136,89 @@ func dfs(t *testing.T, b []byte) (format.Header, map[string]uint32) {
 	return h, words
 }
 
-// TestBuildThesaurus checks the thesaurus switch: off, the thesaurus is not
-// read; on, its words are trained but its entries are not documents of
-// the IDF.
-func TestBuildThesaurus(t *testing.T) {
-	src := testSources(t)
-	src.Aiksaurus = filepath.Join(t.TempDir(), "absent")
-	var off bytes.Buffer
-	if _, err := Build(src, testConfig, &off, nil); err != nil {
-		t.Fatalf("thesaurus off, absent: %v", err)
-	}
-	on := testConfig
-	on.Thesaurus = Thesaurus{Use: true, MaxWords: 10}
-	if _, err := Build(src, on, &bytes.Buffer{}, nil); err == nil {
-		t.Error("thesaurus on but absent: Build succeeded, want an error")
-	}
-	src.Aiksaurus = writeThesaurus(t)
-	var with bytes.Buffer
-	st, err := Build(src, on, &with, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, offWords := dfs(t, off.Bytes())
-	h, words := dfs(t, with.Bytes())
-	if st.Related != 1 || st.Entries != 5 || h.Docs != 5 {
-		t.Errorf("%d thesaurus entries, %d entries, %d documents; want 1, 5 and 5", st.Related, st.Entries, h.Docs)
-	}
-	if _, ok := offWords["moggy"]; ok {
-		t.Error(`thesaurus off: "moggy" has a vector`)
-	}
-	for w, df := range map[string]uint32{"moggy": 0, "tom": 0, "cat": 4} {
-		if got, ok := words[w]; !ok || got != df {
-			t.Errorf("thesaurus on: df(%q) = %d (in the file: %v), want %d", w, got, ok, df)
-		}
-	}
-	if _, ok := words["tom_cat"]; ok {
-		t.Error(`"tom cat", not a WordNet lemma, became one token`)
-	}
-}
-
 func TestBuildMissingSources(t *testing.T) {
 	src := testSources(t)
 	src.GCIDE = t.TempDir()
 	if _, err := Build(src, testConfig, &bytes.Buffer{}, nil); err == nil {
 		t.Error("Build without GCIDE succeeded, want an error")
+	}
+}
+
+// writeDing writes a one-article Ding dictionary to a temporary directory:
+// "cat" with the synonyms "moggy" (in no other dictionary) and "tom cat"
+// (not a WordNet lemma, so split into words).
+func writeDing(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	a := "cat /kˈat/\nKatze <fem>\n   Synonyms: {moggy}, {tom cat}\n"
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write([]byte(a))
+	zw.Close()
+	write(t, filepath.Join(dir, "freedict-eng-deu.dict.dz"), z.Bytes())
+	write(t, filepath.Join(dir, "freedict-eng-deu.index"), []byte("cat\tA\t"+b64(len(a))[1:]+"\n"))
+	return dir
+}
+
+// TestBuildOptionalSources checks the thesaurus and Ding switches: off,
+// the source is not read; on, its words ("moggy", in no dictionary, and
+// "tom" of the non-lemma "tom cat") are trained but its entries are not
+// documents of the IDF.
+func TestBuildOptionalSources(t *testing.T) {
+	tests := []struct {
+		name  string
+		dir   func(*Sources) *string
+		on    func(*Config)
+		write func(*testing.T) string
+	}{
+		{
+			name:  "thesaurus",
+			dir:   func(s *Sources) *string { return &s.Aiksaurus },
+			on:    func(c *Config) { c.Thesaurus = Thesaurus{Use: true, MaxWords: 10} },
+			write: writeThesaurus,
+		},
+		{
+			name:  "Ding",
+			dir:   func(s *Sources) *string { return &s.Ding },
+			on:    func(c *Config) { c.Ding = Ding{Use: true, MaxWords: 10} },
+			write: writeDing,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := testSources(t)
+			*tt.dir(&src) = filepath.Join(t.TempDir(), "absent")
+			var off bytes.Buffer
+			if _, err := Build(src, testConfig, &off, nil); err != nil {
+				t.Fatalf("off, absent: %v", err)
+			}
+			on := testConfig
+			tt.on(&on)
+			if _, err := Build(src, on, &bytes.Buffer{}, nil); err == nil {
+				t.Error("on but absent: Build succeeded, want an error")
+			}
+			*tt.dir(&src) = tt.write(t)
+			var with bytes.Buffer
+			st, err := Build(src, on, &with, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, offWords := dfs(t, off.Bytes())
+			h, words := dfs(t, with.Bytes())
+			if st.Related != 1 || st.Entries != 5 || h.Docs != 5 {
+				t.Errorf("%d related entries, %d entries, %d documents; want 1, 5 and 5", st.Related, st.Entries, h.Docs)
+			}
+			if _, ok := offWords["moggy"]; ok {
+				t.Error(`off: "moggy" has a vector`)
+			}
+			for w, df := range map[string]uint32{"moggy": 0, "tom": 0, "cat": 4} {
+				if got, ok := words[w]; !ok || got != df {
+					t.Errorf("on: df(%q) = %d (in the file: %v), want %d", w, got, ok, df)
+				}
+			}
+			if _, ok := words["tom_cat"]; ok {
+				t.Error(`"tom cat", not a WordNet lemma, became one token`)
+			}
+		})
 	}
 }

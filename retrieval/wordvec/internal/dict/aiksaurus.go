@@ -218,14 +218,7 @@ func chunkMeaning(m Meaning, n int) [][]int {
 	if m.Title[0] == m.Title[1] {
 		title = m.Title[:1]
 	}
-	per := n - len(title)
-	var out [][]int
-	for len(rest) > 0 {
-		k := min(per, len(rest))
-		out = append(out, append(append([]int(nil), title...), rest[:k]...))
-		rest = rest[k:]
-	}
-	return out
+	return chunkGroup(title, rest, n)
 }
 
 func (th *Thesaurus) entry(ids []int, lemmas map[string]bool) Entry {

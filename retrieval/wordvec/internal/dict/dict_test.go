@@ -194,6 +194,13 @@ func TestDecode64(t *testing.T) {
 // first article is listed under two words.
 func writeGCIDE(t *testing.T, dir string, articles ...string) {
 	t.Helper()
+	writeDictd(t, dir, "gcide", articles...)
+}
+
+// writeDictd writes base.index and base.dict.dz to dir: an information
+// entry, then articles, the first also indexed under a second word.
+func writeDictd(t *testing.T, dir, base string, articles ...string) {
+	t.Helper()
 	info := "00-database-info\n   The dictionary.\n"
 	text := info + strings.Join(articles, "")
 	var index strings.Builder
@@ -210,10 +217,10 @@ func writeGCIDE(t *testing.T, dir string, articles ...string) {
 	zw := gzip.NewWriter(&z)
 	zw.Write([]byte(text))
 	zw.Close()
-	if err := os.WriteFile(filepath.Join(dir, "gcide.dict.dz"), z.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, base+".dict.dz"), z.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "gcide.index"), []byte(index.String()), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, base+".index"), []byte(index.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

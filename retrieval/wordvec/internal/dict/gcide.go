@@ -31,11 +31,11 @@ import (
 // "['e]" become their letters, and syllable and stress marks inside words
 // are removed.
 func GCIDE(dir string, lemmas map[string]bool, emit func(Entry)) error {
-	spans, err := readIndex(filepath.Join(dir, "gcide.index"))
+	spans, err := readIndex("gcide", filepath.Join(dir, "gcide.index"))
 	if err != nil {
 		return err
 	}
-	text, err := readDict(filepath.Join(dir, "gcide.dict.dz"))
+	text, err := readDict("gcide", filepath.Join(dir, "gcide.dict.dz"))
 	if err != nil {
 		return err
 	}
@@ -51,11 +51,11 @@ func GCIDE(dir string, lemmas map[string]bool, emit func(Entry)) error {
 type span struct{ off, n int }
 
 // readIndex returns the distinct article spans of a dictd index, sorted by
-// offset.
-func readIndex(path string) ([]span, error) {
+// offset; name (the dictionary's) prefixes its errors.
+func readIndex(name, path string) ([]span, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("gcide: %w", err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	defer f.Close()
 	seen := make(map[span]bool)
@@ -67,7 +67,7 @@ func readIndex(path string) ([]span, error) {
 		word, rest, ok1 := strings.Cut(sc.Text(), "\t")
 		off, size, ok2 := strings.Cut(rest, "\t")
 		if !ok1 || !ok2 {
-			return nil, fmt.Errorf("gcide: %s:%d: not word<TAB>offset<TAB>length", path, n)
+			return nil, fmt.Errorf("%s: %s:%d: not word<TAB>offset<TAB>length", name, path, n)
 		}
 		if strings.HasPrefix(word, "00-") {
 			continue
@@ -75,7 +75,7 @@ func readIndex(path string) ([]span, error) {
 		o, err1 := decode64(off)
 		l, err2 := decode64(size)
 		if err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("gcide: %s:%d: bad offset or length", path, n)
+			return nil, fmt.Errorf("%s: %s:%d: bad offset or length", name, path, n)
 		}
 		s := span{o, l}
 		if !seen[s] {
@@ -84,7 +84,7 @@ func readIndex(path string) ([]span, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("gcide: %s: %w", path, err)
+		return nil, fmt.Errorf("%s: %s: %w", name, path, err)
 	}
 	slices.SortFunc(spans, func(a, b span) int { return cmp.Or(cmp.Compare(a.off, b.off), cmp.Compare(a.n, b.n)) })
 	return spans, nil
@@ -119,25 +119,28 @@ func decode64(s string) (int, error) {
 	return v, nil
 }
 
-// maxDictSize bounds the decompressed dictionary (GCIDE 0.48 is 40 MB).
+// maxDictSize bounds a decompressed dictionary (GCIDE 0.48 is 40 MB,
+// FreeDict's eng-deu 80 MB).
 const maxDictSize = 256 << 20
 
-func readDict(path string) (string, error) {
+// readDict returns the whole text of a dictzip (or gzip) file; name (the
+// dictionary's) prefixes its errors.
+func readDict(name, path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", fmt.Errorf("gcide: %w", err)
+		return "", fmt.Errorf("%s: %w", name, err)
 	}
 	defer f.Close()
 	zr, err := gzip.NewReader(bufio.NewReader(f))
 	if err != nil {
-		return "", fmt.Errorf("gcide: %s: %w", path, err)
+		return "", fmt.Errorf("%s: %s: %w", name, path, err)
 	}
 	b, err := io.ReadAll(io.LimitReader(zr, maxDictSize+1))
 	if err != nil {
-		return "", fmt.Errorf("gcide: %s: %w", path, err)
+		return "", fmt.Errorf("%s: %s: %w", name, path, err)
 	}
 	if len(b) > maxDictSize {
-		return "", fmt.Errorf("gcide: %s: more than %d bytes decompressed", path, maxDictSize)
+		return "", fmt.Errorf("%s: %s: more than %d bytes decompressed", name, path, maxDictSize)
 	}
 	return string(b), nil
 }

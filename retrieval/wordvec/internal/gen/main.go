@@ -5,8 +5,9 @@
 //
 // It reads Debian's wordnet-base (/usr/share/wordnet), dict-gcide
 // (/usr/share/dictd) and, if build.DefaultConfig turns the thesaurus on,
-// libaiksaurus-1.2-data (/usr/share/aiksaurus), unless -wordnet, -gcide
-// and -aiksaurus say otherwise, and logs its progress on stderr. The
+// libaiksaurus-1.2-data (/usr/share/aiksaurus), and, if it turns Ding on,
+// dict-freedict-eng-deu (/usr/share/dictd), unless -wordnet, -gcide,
+// -aiksaurus and -ding say otherwise, and logs its progress on stderr. The
 // output is written to a temporary file beside it and renamed, so a failed
 // run leaves the previous file in place.
 package main
@@ -24,6 +25,7 @@ func main() {
 	src := build.DebianSources
 	flag.StringVar(&src.WordNet, "wordnet", src.WordNet, "WordNet 3.0 database `directory`")
 	flag.StringVar(&src.GCIDE, "gcide", src.GCIDE, "`directory` of gcide.index and gcide.dict.dz")
+	flag.StringVar(&src.Ding, "ding", src.Ding, "`directory` of freedict-eng-deu.index and freedict-eng-deu.dict.dz (read if the build's configuration uses Ding)")
 	flag.StringVar(&src.Aiksaurus, "aiksaurus", src.Aiksaurus, "`directory` of Aiksaurus's words.dat and meanings.dat (read if the build's configuration uses the thesaurus)")
 	out := flag.String("out", "vectors.bin", "output `file`")
 	flag.Parse()
