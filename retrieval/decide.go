@@ -15,9 +15,12 @@ import (
 //     score nearly as well or answer another part of the question; or, for
 //     a question about several things, passages that together cover
 //     minJointCoverage of it.
-//   - closest: nothing covers enough, but the best candidate covers some of
-//     the question (Thresholds.Closest) and stands out from the rest (Thresholds.StandOut):
-//     the documents may say it in other words.
+//   - closest: nothing covers enough, but a passage covers part of the
+//     question in its own words (partialCoverage, and at least
+//     Thresholds.Closest) — the best-scored such passage, not sure enough
+//     to quote; or else the best candidate covers
+//     some of the question (Thresholds.Closest) and stands out from the
+//     rest (Thresholds.StandOut): the documents may say it in other words.
 //   - not covered: the question names a place, person or organisation the
 //     documents never mention, or nothing stands out.
 
@@ -81,6 +84,15 @@ func (q query) decide(cands []candidate, top int, th Thresholds, df func(string)
 	}
 	if picked := q.joint(pool, top, th); len(picked) > 0 {
 		return decision{verdict: quoted, picked: picked, why: "passages together cover the question"}
+	}
+	// Some evidence in the question's own words, not enough to be sure:
+	// the best such passage is the closest, standing out or not.
+	for i, c := range pool {
+		if c.hard >= max(partialCoverage, th.Closest) {
+			picked := q.quote(pool, i, top, th)
+			return decision{verdict: closestOnly, picked: picked[:min(len(picked), maxClosest)],
+				why: fmt.Sprintf("a passage covers %.2f in the question's own words: at least %.2f, under %.2f", c.hard, partialCoverage, th.Quote)}
+		}
 	}
 	best := pool[0]
 	if best.coverage < th.Closest {

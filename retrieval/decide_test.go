@@ -24,6 +24,7 @@ func TestThreeWayAnswer(t *testing.T) {
 		{"lower-case name WordNet knows", "anything on peru?", notCovered, 0},
 		{"name beside covered words", "will the library in Paris open longer?", notCovered, 0},
 		{"name whose initials the documents use", "what about the Federal Aviation Administration?", quoted, 9},
+		{"partial evidence: only a synonym matches", "what about air travel?", closestOnly, 7},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -203,4 +204,45 @@ func replayAll(t *testing.T, s CalibrationSet, th Thresholds) []EvalResult {
 		qs = append(qs, a)
 	}
 	return replay(qs, th)
+}
+
+// TestPartialEvidence: between partialCoverage and Thresholds.Quote of the
+// question in its own words, the best-scored such passage is offered as the
+// closest passage, even when it does not stand out; from Quote up it is
+// quoted; and the band never goes below Thresholds.Closest.
+func TestPartialEvidence(t *testing.T) {
+	q := query{slots: []slot{{word: "pool", imp: 1}}}
+	cand := func(idx int, hard, score float64) candidate {
+		return candidate{idx: idx, hard: hard, coverage: hard, score: score, hardCredits: []float64{hard}, credits: []float64{hard}}
+	}
+	df := func(string) int { return 1 }
+	th := DefaultThresholds
+	tests := []struct {
+		name    string
+		cands   []candidate
+		th      Thresholds
+		want    verdict
+		firstIx int
+	}{
+		{"sure: quoted", []candidate{cand(1, th.Quote, 1), cand(2, 0.1, 0.99)}, th, quoted, 1},
+		{"partial, not standing out: closest", []candidate{cand(1, partialCoverage, 1), cand(2, 0.1, 0.99)}, th, closestOnly, 1},
+		{"partial lower down, first has none: closest is the partial one", []candidate{cand(1, 0, 1), cand(2, partialCoverage, 0.99)}, th, closestOnly, 2},
+		{"sure lower down beats partial above: quoted", []candidate{cand(1, partialCoverage, 1), cand(2, th.Quote, 0.99)}, th, quoted, 2},
+		{"under the band, not standing out: not covered", []candidate{cand(1, partialCoverage-0.01, 1), cand(2, 0.1, 0.99)}, th, notCovered, 0},
+		{"band raised to Closest", []candidate{cand(1, partialCoverage, 1), cand(2, 0.1, 0.99)}, Thresholds{Quote: 1, Closest: 0.9, StandOut: 0.5}, notCovered, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := q.decide(tt.cands, 3, tt.th, df)
+			if d.verdict != tt.want {
+				t.Fatalf("verdict %d (%s), want %d", d.verdict, d.why, tt.want)
+			}
+			if tt.want != notCovered && (len(d.picked) == 0 || d.picked[0].idx != tt.firstIx) {
+				t.Fatalf("picked %+v, want passage %d first", d.picked, tt.firstIx)
+			}
+			if tt.want == closestOnly && len(d.picked) > maxClosest {
+				t.Fatalf("%d closest passages, at most %d", len(d.picked), maxClosest)
+			}
+		})
+	}
 }

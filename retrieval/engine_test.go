@@ -297,24 +297,24 @@ var evalSets = []struct {
 	first, confWrong, noAnswer float64
 }{
 	{"../testdata/seed-questions.jsonl", "", 1, 0, 1},
-	{"../testdata/eval/plastic-pollution-strategy.jsonl", "../testdata/docs/plastic-pollution", 0.6, 0.052, 0.83},
-	{"../testdata/eval/us-new-zealand-joint-statement.jsonl", "../testdata/docs/us-new-zealand", 0.57, 0.023, 0.66},
-	{"../testdata/eval/us-india-joint-statement.jsonl", "../testdata/docs/us-india-joint-statement", 0.44, 0, 1},
-	{"../testdata/eval/east-palestine-executive-order.jsonl", "../testdata/docs/east-palestine-executive-order", 0.34, 0.086, 0.66},
-	{"../testdata/eval/antarctic-treaty.jsonl", "../testdata/docs/antarctic-treaty", 0.35, 0.08, 0.81},
-	{"../testdata/eval/caregivers-executive-order.jsonl", "../testdata/docs/caregivers-executive-order", 0.39, 0.105, 0.6},
-	{"../testdata/eval/trump-accounts-faq.jsonl", "../testdata/docs/trump-accounts-faq", 0.32, 0.16, 0.6},
+	{"../testdata/eval/plastic-pollution-strategy.jsonl", "../testdata/docs/plastic-pollution", 0.66, 0, 0.83},
+	{"../testdata/eval/us-new-zealand-joint-statement.jsonl", "../testdata/docs/us-new-zealand", 0.57, 0, 0.66},
+	{"../testdata/eval/us-india-joint-statement.jsonl", "../testdata/docs/us-india-joint-statement", 0.48, 0, 1},
+	{"../testdata/eval/east-palestine-executive-order.jsonl", "../testdata/docs/east-palestine-executive-order", 0.37, 0, 0.66},
+	{"../testdata/eval/antarctic-treaty.jsonl", "../testdata/docs/antarctic-treaty", 0.35, 0.06, 0.81},
+	{"../testdata/eval/caregivers-executive-order.jsonl", "../testdata/docs/caregivers-executive-order", 0.36, 0.063, 0.6},
+	{"../testdata/eval/trump-accounts-faq.jsonl", "../testdata/docs/trump-accounts-faq", 0.32, 0.08, 0.6},
 	// The held-out sets: written blind and never tuned on.
-	{"../testdata/eval/us-spain-joint-declaration.jsonl", "../testdata/docs/us-spain-joint-declaration", 0.36, 0.078, 0.66},
-	{"../testdata/eval/meat-poultry-action-plan.jsonl", "../testdata/docs/meat-poultry-action-plan", 0.38, 0.076, 0.66},
-	{"../testdata/eval/state-partners-faq.jsonl", "../testdata/docs/state-partners-faq", 0.27, 0.13, 0.8},
+	{"../testdata/eval/us-spain-joint-declaration.jsonl", "../testdata/docs/us-spain-joint-declaration", 0.36, 0.026, 0.66},
+	{"../testdata/eval/meat-poultry-action-plan.jsonl", "../testdata/docs/meat-poultry-action-plan", 0.38, 0.05, 0.66},
+	{"../testdata/eval/state-partners-faq.jsonl", "../testdata/docs/state-partners-faq", 0.27, 0.052, 0.8},
 	{"../testdata/eval/outer-space-treaty.jsonl", "../testdata/docs/outer-space-treaty", 0.37, 0, 1},
 	// The same questions with a typo in their longest word.
 	{"../testdata/eval/typos/seed-questions.jsonl", "", 0.85, 0, 1},
-	{"../testdata/eval/typos/plastic-pollution-strategy.jsonl", "../testdata/docs/plastic-pollution", 0.54, 0.028, 0.83},
+	{"../testdata/eval/typos/plastic-pollution-strategy.jsonl", "../testdata/docs/plastic-pollution", 0.6, 0, 0.83},
 	{"../testdata/eval/typos/us-new-zealand-joint-statement.jsonl", "../testdata/docs/us-new-zealand", 0.42, 0.032, 0.83},
 	{"../testdata/eval/typos/us-india-joint-statement.jsonl", "../testdata/docs/us-india-joint-statement", 0.28, 0, 1},
-	{"../testdata/eval/typos/east-palestine-executive-order.jsonl", "../testdata/docs/east-palestine-executive-order", 0.3, 0.125, 0.66},
+	{"../testdata/eval/typos/east-palestine-executive-order.jsonl", "../testdata/docs/east-palestine-executive-order", 0.3, 0.032, 0.66},
 }
 
 func TestEvalSets(t *testing.T) {
@@ -398,6 +398,11 @@ func wantFirst(t *testing.T, a Answer, found bool, paragraph int) {
 	if found && a.Passages[0].Paragraph != paragraph {
 		t.Fatalf("first paragraph %d, want %d", a.Passages[0].Paragraph, paragraph)
 	}
+	// A reply that does not quote may name the closest passage it must
+	// offer first.
+	if !found && paragraph > 0 && (len(a.Closest) == 0 || a.Closest[0].Paragraph != paragraph) {
+		t.Fatalf("closest %+v, want paragraph %d first", a.Closest, paragraph)
+	}
 }
 
 // minutes are council minutes nobody tuned anything on, for the tests of
@@ -434,7 +439,9 @@ func TestFoundDecision(t *testing.T) {
 		{"inflected form", "when do the new buses start?", true, 3},
 		{"derived form", "anything on tree planting?", true, 5},
 		{"generic words around the topic", "what will they do about noise?", true, 4},
-		{"multi-word lemma through its synonym", "what about air travel?", true, 7},
+		// Its synonym covers half of the question at most, under quoteCoverage:
+		// offered as the closest passage (see TestPartialEvidence).
+		{"multi-word lemma through its synonym", "what about air travel?", false, 7},
 		{"acronym of a name in the text", "anything from OEM?", true, 8},
 		{"acronym typed in lower case", "oem", true, 8},
 		{"name of an acronym in the text", "what about the Federal Aviation Administration?", true, 9},

@@ -570,7 +570,7 @@ func TestEvalVerbosePrintsTuning(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"thresholds: quote=0.50 closest=0.35 stand_out=0.85 (the built-in defaults, calibrated for the built-in embedder)", "tuning constants", "decide    quoteCoverage", "signals   weightDense"} {
+	for _, want := range []string{"thresholds: quote=0.65 closest=0.35 stand_out=0.85 (the built-in defaults, calibrated for the built-in embedder)", "tuning constants", "decide    quoteCoverage", "signals   weightDense"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("eval -v output lacks %q:\n%s", want, out)
 		}
