@@ -65,6 +65,9 @@ type decision struct {
 	verdict verdict
 	picked  []candidate
 	why     string
+	// ranked are the candidates it decided from, best first (set by
+	// Engine.answer, for Explain).
+	ranked []candidate
 }
 
 // decide chooses the reply to q from its candidates, best first by fused

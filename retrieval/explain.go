@@ -45,28 +45,15 @@ func (e *Engine) Explain(ctx context.Context, question string, n int) (Explanati
 	if err := CheckQuestion(question); err != nil {
 		return Explanation{}, err
 	}
-	norm := NormalizeQuestion(question)
-	if _, ok := e.paragraphRef(norm); ok {
-		return Explanation{Verdict: verdictNames[quoted], Why: "cited paragraph"}, nil
-	}
-	framed := !strings.HasPrefix(strings.TrimSpace(question), norm)
-	q, err := e.newQuery(ctx, norm, framed)
+	_, d, err := e.answer(ctx, question, DefaultTop)
 	if err != nil {
 		return Explanation{}, err
 	}
-	if q.words() == 0 {
-		return Explanation{Verdict: verdictNames[notCovered], Why: "no topic words"}, nil
-	}
-	cands, err := e.rank(ctx, q)
-	if err != nil {
-		return Explanation{}, err
-	}
-	d := q.decide(cands, DefaultTop, e.thresholds, e.lex.df)
 	x := Explanation{Verdict: verdictNames[d.verdict], Why: d.why}
-	if n <= 0 || n > len(cands) {
-		n = len(cands)
+	if n <= 0 || n > len(d.ranked) {
+		n = len(d.ranked)
 	}
-	for _, c := range cands[:n] {
+	for _, c := range d.ranked[:n] {
 		p := e.passages.passage(c.idx)
 		sig := make(map[string]float64, len(signals))
 		for _, s := range signals {

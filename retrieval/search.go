@@ -62,6 +62,7 @@ func (e *Engine) answer(ctx context.Context, question string, top int) (Answer, 
 	}
 	// Stage 4, decide.
 	d := q.decide(cands, top, e.thresholds, e.lex.df)
+	d.ranked = cands
 	if d.verdict == notCovered {
 		ans.Topics = e.Topics()
 		return ans, d, nil

@@ -38,36 +38,28 @@ type Config struct {
 	// to get a vector; rarer words are dropped from the corpus before
 	// training, as in word2vec.
 	MinCount int
-	// Thesaurus adds the Aiksaurus meaning groups as a third source.
-	Thesaurus Thesaurus
+	// Thesaurus adds the Aiksaurus meaning groups as a third source; each
+	// group becomes entries whose words are one another's headwords (see
+	// dict.Thesaurus.Entries), a group over MaxWords split into entries
+	// that each keep its two title words.
+	Thesaurus Related
 	// Ding adds the English synonym groups of the Ding English–German
-	// dictionary as a fourth source.
-	Ding  Ding
+	// dictionary as a fourth source: each group (a headword and the other
+	// English keywords of its Ding line, see dict.Ding) becomes an entry
+	// whose phrases are one another's headwords, a group over MaxWords
+	// split into entries that each keep its headword.
+	Ding  Related
 	Train sgns.Params
 }
 
-// Thesaurus configures the thesaurus source: each meaning group becomes
-// entries whose words are one another's headwords (see
-// dict.Thesaurus.Entries). Its entries train vectors and count toward a
-// word's occurrences (so a word in MinCount groups gets a vector), but
-// they are not documents of the IDF: a word's IDF stays its rarity in
-// definitions, which a list of synonyms does not measure.
-type Thesaurus struct {
-	Use bool // read Sources.Aiksaurus and add its groups
-	// MaxWords caps the words of one entry; a larger group is split into
-	// entries that each keep its two title words.
-	MaxWords int
-}
-
-// Ding configures the Ding source: each synonym group (a headword and
-// the other English keywords of its Ding line, see dict.Ding) becomes an
-// entry whose phrases are one another's headwords. Like the thesaurus's,
-// its entries train vectors and count toward occurrences but are not
-// documents of the IDF.
-type Ding struct {
-	Use bool // read Sources.Ding and add its groups
-	// MaxWords caps the phrases of one entry; a larger group is split into
-	// entries that each keep its headword.
+// Related configures an optional source of related words (the thesaurus or
+// Ding). Its entries train vectors and count toward a word's occurrences
+// (so a word in MinCount groups gets a vector), but they are not documents
+// of the IDF: a word's IDF stays its rarity in definitions, which a list of
+// synonyms does not measure.
+type Related struct {
+	Use bool // read the source and add its groups
+	// MaxWords caps the words of one entry; larger groups are split.
 	MaxWords int
 }
 
@@ -99,8 +91,8 @@ type Ding struct {
 // thesaurus caps were measured on the evaluation sets and not kept: see the README.
 var DefaultConfig = Config{
 	MinCount:  3,
-	Thesaurus: Thesaurus{Use: false, MaxWords: 20},
-	Ding:      Ding{Use: false, MaxWords: 20},
+	Thesaurus: Related{Use: false, MaxWords: 20},
+	Ding:      Related{Use: false, MaxWords: 20},
 	Train: sgns.Params{
 		Dim:      100,
 		Window:   5,

@@ -174,13 +174,13 @@ func TestBuildOptionalSources(t *testing.T) {
 		{
 			name:  "thesaurus",
 			dir:   func(s *Sources) *string { return &s.Aiksaurus },
-			on:    func(c *Config) { c.Thesaurus = Thesaurus{Use: true, MaxWords: 10} },
+			on:    func(c *Config) { c.Thesaurus = Related{Use: true, MaxWords: 10} },
 			write: writeThesaurus,
 		},
 		{
 			name:  "Ding",
 			dir:   func(s *Sources) *string { return &s.Ding },
-			on:    func(c *Config) { c.Ding = Ding{Use: true, MaxWords: 10} },
+			on:    func(c *Config) { c.Ding = Related{Use: true, MaxWords: 10} },
 			write: writeDing,
 		},
 	}

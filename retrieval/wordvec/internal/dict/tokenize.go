@@ -1,6 +1,7 @@
 // Package dict turns the dictionaries the word vectors are trained on —
 // WordNet 3.0's glosses and examples and the GCIDE dictionary, and
-// optionally the Aiksaurus thesaurus — into entries of lowercase tokens:
+// optionally the Aiksaurus thesaurus and the Ding English–German
+// dictionary's synonym lists — into entries of lowercase tokens:
 // the headwords an entry defines and the sentences of its definition.
 package dict
 
@@ -11,8 +12,8 @@ import (
 	"unicode/utf8"
 )
 
-// Entry is one dictionary entry: a WordNet synset, a GCIDE article or
-// (part of) a thesaurus meaning group.
+// Entry is one dictionary entry: a WordNet synset, a GCIDE article, or
+// (part of) a thesaurus meaning group or Ding synonym group.
 type Entry struct {
 	// Heads are the headwords the entry defines, each one token; the words
 	// of a multi-word headword are joined by '_' ("prime_minister").
